@@ -1,0 +1,79 @@
+import type { KeyRing } from './key-ring.js';
+
+/**
+ * The validated, frozen settings of one worker process. Names follow DESIGN §7a; the loader
+ * (`settings.ts`) is the only code that reads `process.env` for them.
+ */
+export interface Settings {
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  /** Seconds a graceful shutdown waits for in-flight work before closing connections anyway. */
+  readonly shutdownGraceS: number;
+
+  readonly signing: {
+    readonly hmacKeys: KeyRing;
+    /** `development` when HMAC_KEYS was unset and the published dev key (kid `dev`) is in use. */
+    readonly hmacKeysSource: 'configured' | 'development';
+    readonly adminKeyIds: readonly string[];
+    readonly toleranceS: number;
+  };
+  readonly receipts: {
+    readonly keys: KeyRing;
+    readonly keysSource: 'configured' | 'development';
+    readonly activeKid: string;
+  };
+  readonly limits: {
+    readonly idempotencyTtlS: number;
+    readonly maxBodyBytes: number;
+    readonly batchMaxEvents: number;
+    readonly eventMaxAgeS: number;
+    readonly rateLimitPlayerPerSec: number;
+    readonly rateLimitPlayerBurst: number;
+    readonly rateLimitKeyPerSec: number;
+  };
+  readonly fairness: {
+    readonly floodMaxPerSec: number;
+    readonly anomalyZ: number;
+    readonly history: number;
+    readonly flagThreshold: number;
+    readonly flagWindowS: number;
+    readonly blockSec: number;
+  };
+  readonly leaderboards: {
+    readonly boards: readonly LeaderboardDefinition[];
+    readonly timeZone: string;
+    readonly topN: number;
+    readonly snapshotCron: string;
+    readonly seasonId: number;
+  };
+  readonly redis: { readonly url: string } | undefined;
+  readonly mysql: { readonly url: string } | undefined;
+  readonly bus: BusSettings;
+  readonly tables: { readonly connectionString: string } | { readonly endpoint: string } | undefined;
+  readonly secrets: { readonly dir: string | undefined; readonly keyVaultUri: string | undefined };
+  readonly telemetry: { readonly appInsightsConnectionString: string | undefined };
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface BusSettings {
+  readonly kind: 'memory' | 'servicebus';
+  /** Set when kind is `servicebus`: exactly one of the two. */
+  readonly connectionString: string | undefined;
+  readonly namespace: string | undefined;
+  readonly ingressQueue: string;
+  readonly verifiedTopic: string;
+  readonly progressionSubscription: string;
+  readonly leaderboardSubscription: string;
+  readonly maxDeliveryCount: number;
+}
+
+export type LeaderboardWindow = 'daily' | 'weekly' | 'seasonal' | 'alltime';
+
+export interface LeaderboardDefinition {
+  readonly id: string;
+  readonly source: { readonly type: string; readonly field: string };
+  readonly operator: 'incr' | 'best' | 'set';
+  readonly order: 'desc' | 'asc';
+  readonly windows: readonly LeaderboardWindow[];
+}
