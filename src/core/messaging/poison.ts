@@ -1,0 +1,39 @@
+/**
+ * A batch handler throws this to say that some messages can never succeed (malformed envelope,
+ * unknown event type, a schema the consumer will never accept). Redelivering them would only burn
+ * the delivery budget and delay the rest of their session, so every bus adapter moves the named
+ * messages straight to the dead-letter queue with `reason` and this error's message as the
+ * description; the other messages of the batch are abandoned as for any other failure.
+ *
+ * Adapters: the memory bus and the Service Bus SDK adapter honour it directly. Under the Functions
+ * host (Service Bus trigger) it has to be mapped onto the SDK-binding message actions
+ * (`deadLetterMessage`); until that is wired, the host treats it like any failure (abandon, then
+ * `MaxDeliveryCountExceeded`).
+ */
+export class PoisonMessageError extends Error {
+  override readonly name = 'PoisonMessageError';
+  /** The `messageId`s to dead-letter; ids not in the batch are ignored. */
+  readonly messageIds: readonly string[];
+  /** Short machine-readable reason, e.g. `MalformedEnvelope`; becomes the dead-letter reason. */
+  readonly reason: string;
+
+  constructor(options: {
+    readonly messageIds: readonly string[];
+    readonly reason: string;
+    /** Human-readable detail; becomes the dead-letter description. */
+    readonly description: string;
+    readonly cause?: unknown;
+  }) {
+    super(options.description, options.cause === undefined ? undefined : { cause: options.cause });
+    this.messageIds = [...options.messageIds];
+    this.reason = options.reason;
+  }
+}
+
+/** Narrowing helper that also accepts errors from another copy of this module (duck-typed). */
+export function isPoisonMessageError(error: unknown): error is PoisonMessageError {
+  if (error instanceof PoisonMessageError) return true;
+  if (!(error instanceof Error) || error.name !== 'PoisonMessageError') return false;
+  const candidate = error as Partial<PoisonMessageError>;
+  return Array.isArray(candidate.messageIds) && typeof candidate.reason === 'string';
+}
