@@ -1,0 +1,34 @@
+import type { Pool } from 'mysql2/promise';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { Settings } from '../core/config/types.js';
+import type { Dependency } from '../core/health/dependency.js';
+import type { Logger } from '../core/logging/logger.js';
+import type { Consumer, Publisher } from '../core/messaging/bus.js';
+import type { TableStorage } from '../adapters/tables/table-storage.js';
+
+/**
+ * What a function handler may use: the frozen settings, the logger, the clock, and the adapters
+ * chosen by the settings. Real connections are created on first use, once per worker process.
+ */
+export interface AppContext {
+  readonly settings: Settings;
+  readonly logger: Logger;
+  /** Epoch milliseconds; core logic takes time as an argument, and this is where it comes from. */
+  readonly now: () => number;
+  readonly bus: AppBus;
+  /** `undefined` when REDIS_URL is unset (the embedded default uses in-memory stores). */
+  readonly redis: Redis | undefined;
+  /** `undefined` when MYSQL_URL is unset. */
+  readonly mysql: Pool | undefined;
+  /** `undefined` when neither TABLES_CONNECTION nor TABLES_ENDPOINT is set. */
+  readonly tables: TableStorage | undefined;
+  /** This process's Prometheus registry (DESIGN §8); served at `/metrics` or pushed to the sidecar. */
+  readonly metrics: Registry;
+  /** Every configured dependency, for readiness and shutdown, in start-up order. */
+  readonly dependencies: readonly Dependency[];
+  /** Closes every connection that was opened; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export type AppBus = Publisher & Consumer;

@@ -1,0 +1,118 @@
+import { MemoryBus, defaultTopology } from '../adapters/memory/memory-bus.js';
+import { createMysqlPool } from '../adapters/mysql/mysql-pool.js';
+import { createRedisConnection } from '../adapters/redis/redis-connection.js';
+import { createServiceBusBus } from '../adapters/servicebus/service-bus.js';
+import { createTableStorage } from '../adapters/tables/table-storage.js';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Settings } from '../core/config/types.js';
+import type { Dependency } from '../core/health/dependency.js';
+import type { Logger } from '../core/logging/logger.js';
+import type { AppBus, AppContext } from './app-context.js';
+import { lazy, type Lazy } from './lazy.js';
+
+export interface CompositionOptions {
+  readonly settings: Settings;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+/**
+ * The composition root: the one place that turns settings into adapters. In-memory parts are
+ * the default; each setting that names a real service switches that part to its real adapter.
+ * Connections open lazily, on first use, so a worker that only serves `/api/healthz` never
+ * dials MySQL.
+ */
+export function createAppContext(options: CompositionOptions): AppContext {
+  const { settings, logger } = options;
+  const log = (name: string): Logger => logger.child({ component: name });
+
+  const redisConfig = settings.redis;
+  const redis = redisConfig ? lazy(() => createRedisConnection({ url: redisConfig.url, logger: log('redis') })) : undefined;
+  const mysqlConfig = settings.mysql;
+  const mysql = mysqlConfig ? lazy(() => createMysqlPool({ url: mysqlConfig.url, logger: log('mysql') })) : undefined;
+  const tablesConfig = settings.tables;
+  const tables = tablesConfig ? lazy(() => createTableStorage(tablesConfig, { logger: log('tables') })) : undefined;
+  const bus = lazy(() => createBus(settings, log('bus')));
+
+  const dependencies: Dependency[] = [busDependency(settings, bus)];
+  if (redis) dependencies.push(lazyDependency({ name: 'redis', target: redis }));
+  if (mysql) dependencies.push(lazyDependency({ name: 'mysql', target: mysql }));
+  if (tables) dependencies.push(lazyDependency({ name: 'tables', target: tables }));
+
+  // One registry per AppContext (not prom-client's global one) so tests and workers never share counters.
+  const metrics = new Registry();
+  metrics.setDefaultLabels({ service: 'liveops' });
+  collectDefaultMetrics({ register: metrics, prefix: 'liveops_' });
+
+  let closing: Promise<void> | undefined;
+  return {
+    settings,
+    logger,
+    now: options.now ?? Date.now,
+    get bus() {
+      return bus.get().bus;
+    },
+    get redis() {
+      return redis?.get().client;
+    },
+    get mysql() {
+      return mysql?.get().pool;
+    },
+    get tables() {
+      return tables?.get();
+    },
+    metrics,
+    dependencies,
+    close: () =>
+      (closing ??= (async () => {
+        // The bus first, so no message arrives while the stores it would write to are closing.
+        for (const dependency of dependencies) {
+          try {
+            await dependency.close();
+          } catch (error: unknown) {
+            logger.warn('closing a dependency failed', { dependency: dependency.name, err: error });
+          }
+        }
+      })()),
+  };
+}
+
+interface BusParts {
+  readonly bus: AppBus;
+  readonly dependency: Dependency;
+}
+
+function createBus(settings: Settings, logger: Logger): BusParts {
+  const b = settings.bus;
+  if (b.kind === 'memory') {
+    const bus = new MemoryBus({ topology: defaultTopology(b) });
+    return {
+      bus,
+      dependency: { name: 'bus', mode: 'embedded', ping: () => Promise.resolve(), close: () => Promise.resolve() },
+    };
+  }
+  const connection = b.connectionString
+    ? { connectionString: b.connectionString }
+    : { namespace: b.namespace ?? '' };
+  const bus = createServiceBusBus({ ...connection, logger, probeQueue: b.ingressQueue });
+  return { bus, dependency: { name: 'bus', mode: 'real', ping: () => bus.ping(), close: () => bus.close() } };
+}
+
+function busDependency(settings: Settings, bus: Lazy<BusParts>): Dependency {
+  return {
+    name: 'bus',
+    mode: settings.bus.kind === 'memory' ? 'embedded' : 'real',
+    ping: () => bus.get().dependency.ping(),
+    close: () => bus.peek()?.dependency.close() ?? Promise.resolve(),
+  };
+}
+
+/** Pinging connects on first use; closing never connects just to close. */
+function lazyDependency(options: { name: string; target: Lazy<{ dependency: Dependency }> }): Dependency {
+  return {
+    name: options.name,
+    mode: 'real',
+    ping: () => options.target.get().dependency.ping(),
+    close: () => options.target.peek()?.dependency.close() ?? Promise.resolve(),
+  };
+}

@@ -1,0 +1,30 @@
+import { checkReadiness } from '../core/health/readiness.js';
+import { httpFunction, json } from './http/http-function.js';
+
+/** Readiness must answer inside the kubelet's probe timeout (1 s by default, we set 3 s). */
+const PING_TIMEOUT_MS = 2_000;
+
+/** Liveness: the process serves requests. It checks no dependency, so an outage never restarts pods. */
+export const healthz = httpFunction({
+  name: 'healthz',
+  route: 'healthz',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handle: () => Promise.resolve(json(200, { status: 'ok' })),
+});
+
+/** Readiness: every configured dependency answers; 503 with per-dependency status when one does not. */
+export const readyz = httpFunction({
+  name: 'readyz',
+  route: 'readyz',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handle: async ({ app, logger }) => {
+    const readiness = await checkReadiness({ dependencies: app.dependencies, timeoutMs: PING_TIMEOUT_MS, now: app.now });
+    const body = { status: readiness.ready ? 'ready' : 'not_ready', dependencies: readiness.dependencies };
+    if (readiness.ready) return json(200, body);
+    const down = Object.entries(readiness.dependencies).filter(([, s]) => s.status === 'down').map(([n]) => n);
+    logger.warn('not ready', { down });
+    return json(503, body, { 'Retry-After': '5' });
+  },
+});
