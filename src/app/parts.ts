@@ -18,13 +18,13 @@ export function describeParts(settings: Settings): readonly PartDescription[] {
       : { part: 'bus', mode: 'real', detail: `Azure Service Bus via ${b.connectionString ? 'SERVICEBUS_CONNECTION' : `managed identity on ${b.namespace ?? '?'}`}` },
     settings.redis
       ? { part: 'redis', mode: 'real', detail: 'Redis (REDIS_URL)' }
-      : { part: 'redis', mode: 'embedded', detail: 'in-memory idempotency, rate limits, sanctions, leaderboards, cache' },
+      : { part: 'redis', mode: 'embedded', detail: 'REDIS_URL unset: in-memory stores' },
     settings.mysql
       ? { part: 'mysql', mode: 'real', detail: 'MySQL (MYSQL_URL)' }
-      : { part: 'mysql', mode: 'embedded', detail: 'in-memory progression, receipts and snapshots' },
+      : { part: 'mysql', mode: 'embedded', detail: 'MYSQL_URL unset: in-memory stores' },
     settings.tables
       ? { part: 'tables', mode: 'real', detail: `Table Storage (${'connectionString' in settings.tables ? 'TABLES_CONNECTION' : 'TABLES_ENDPOINT, managed identity'})` }
-      : { part: 'tables', mode: 'embedded', detail: 'in-memory fairness audit and quarantine' },
+      : { part: 'tables', mode: 'embedded', detail: 'TABLES_CONNECTION/TABLES_ENDPOINT unset: in-memory stores' },
     settings.signing.hmacKeysSource === 'development'
       ? { part: 'signing', mode: 'embedded', detail: "published development key (kid 'dev'); set HMAC_KEYS for anything real" }
       : { part: 'signing', mode: 'real', detail: `${settings.signing.hmacKeys.kids.length} key(s): ${settings.signing.hmacKeys.kids.join(', ')}` },
