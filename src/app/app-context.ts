@@ -6,6 +6,7 @@ import type { Dependency } from '../core/health/dependency.js';
 import type { Logger } from '../core/logging/logger.js';
 import type { Consumer, Publisher } from '../core/messaging/bus.js';
 import type { TableStorage } from '../adapters/tables/table-storage.js';
+import type { IdempotencyStore, RateLimiter, SanctionStore } from '../core/ingestion/ports.js';
 
 /**
  * What a function handler may use: the frozen settings, the logger, the clock, and the adapters
@@ -23,6 +24,8 @@ export interface AppContext {
   readonly mysql: Pool | undefined;
   /** `undefined` when neither TABLES_CONNECTION nor TABLES_ENDPOINT is set. */
   readonly tables: TableStorage | undefined;
+  /** The gateway's stores: Redis when REDIS_URL is set, else in memory (one instance per process). */
+  readonly stores: GatewayStores;
   /** This process's Prometheus registry (DESIGN §8); served at `/metrics` or pushed to the sidecar. */
   readonly metrics: Registry;
   /** Every configured dependency, for readiness and shutdown, in start-up order. */
@@ -32,3 +35,9 @@ export interface AppContext {
 }
 
 export type AppBus = Publisher & Consumer;
+
+export interface GatewayStores {
+  readonly idempotency: IdempotencyStore;
+  readonly rateLimiter: RateLimiter;
+  readonly sanctions: SanctionStore;
+}

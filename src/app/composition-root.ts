@@ -7,7 +7,13 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Settings } from '../core/config/types.js';
 import type { Dependency } from '../core/health/dependency.js';
 import type { Logger } from '../core/logging/logger.js';
-import type { AppBus, AppContext } from './app-context.js';
+import type { AppBus, AppContext, GatewayStores } from './app-context.js';
+import { MemoryIdempotencyStore } from '../adapters/memory/memory-idempotency-store.js';
+import { MemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
+import { MemorySanctionStore } from '../adapters/memory/memory-sanction-store.js';
+import { createRedisIdempotencyStore } from '../adapters/redis/redis-idempotency-store.js';
+import { createRedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
+import { createRedisSanctionStore } from '../adapters/redis/redis-sanction-store.js';
 import { lazy, type Lazy } from './lazy.js';
 
 export interface CompositionOptions {
@@ -33,6 +39,15 @@ export function createAppContext(options: CompositionOptions): AppContext {
   const tablesConfig = settings.tables;
   const tables = tablesConfig ? lazy(() => createTableStorage(tablesConfig, { logger: log('tables') })) : undefined;
   const bus = lazy(() => createBus(settings, log('bus')));
+  const stores = lazy((): GatewayStores => {
+    if (!redis) return { idempotency: new MemoryIdempotencyStore(), rateLimiter: new MemoryRateLimiter(), sanctions: new MemorySanctionStore() };
+    const { client } = redis.get();
+    return {
+      idempotency: createRedisIdempotencyStore({ client }),
+      rateLimiter: createRedisRateLimiter({ client }),
+      sanctions: createRedisSanctionStore({ client }),
+    };
+  });
 
   const dependencies: Dependency[] = [busDependency(settings, bus)];
   if (redis) dependencies.push(lazyDependency({ name: 'redis', target: redis }));
@@ -60,6 +75,9 @@ export function createAppContext(options: CompositionOptions): AppContext {
     },
     get tables() {
       return tables?.get();
+    },
+    get stores() {
+      return stores.get();
     },
     metrics,
     dependencies,

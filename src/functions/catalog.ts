@@ -1,8 +1,16 @@
 import type { FunctionDefinition } from './definition.js';
+import { postEvent, postEventBatch } from './gateway/events.js';
 import { healthz, readyz } from './health.js';
+import { openApiFunction } from './openapi/openapi.js';
 
 /**
  * Every function of the app. The Functions host entry (index.ts) registers these with `app.*`;
- * the embedded host serves them; the OpenAPI test checks routes against this list.
+ * the embedded host serves them; the OpenAPI document is generated from this list.
  */
-export const functions: readonly FunctionDefinition[] = [healthz, readyz];
+export const functions: readonly FunctionDefinition[] = [
+  healthz,
+  readyz,
+  postEvent,
+  postEventBatch,
+  openApiFunction({ catalog: () => functions }),
+];

@@ -10,6 +10,7 @@ import type {
   TimerHandler,
 } from '@azure/functions';
 import type { AppContext } from '../app/app-context.js';
+import type { OperationDocs } from './openapi/operation-docs.js';
 
 /**
  * A function is declared once, as data: its Azure Functions trigger options plus a factory that
@@ -28,6 +29,8 @@ export interface HttpFunctionDefinition {
     readonly methods: readonly HttpMethod[];
   };
   readonly handler: (app: AppContext) => HttpHandler;
+  /** For `GET /api/openapi.json`; every HTTP function must have it (a test checks). */
+  readonly docs?: OperationDocs;
 }
 
 export interface ServiceBusQueueFunctionDefinition {

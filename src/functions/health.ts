@@ -10,6 +10,7 @@ export const healthz = httpFunction({
   route: 'healthz',
   methods: ['GET'],
   authLevel: 'anonymous',
+  docs: { summary: 'Liveness: the process serves requests', tags: ['health'], responses: { 200: { description: '`{"status":"ok"}`' } } },
   handle: () => Promise.resolve(json(200, { status: 'ok' })),
 });
 
@@ -19,6 +20,11 @@ export const readyz = httpFunction({
   route: 'readyz',
   methods: ['GET'],
   authLevel: 'anonymous',
+  docs: {
+    summary: 'Readiness: every configured dependency answers',
+    tags: ['health'],
+    responses: { 200: { description: 'Ready, with per-dependency status' }, 503: { description: 'A dependency is down (per-dependency status in the body)' } },
+  },
   handle: async ({ app, logger }) => {
     const readiness = await checkReadiness({ dependencies: app.dependencies, timeoutMs: PING_TIMEOUT_MS, now: app.now });
     const body = { status: readiness.ready ? 'ready' : 'not_ready', dependencies: readiness.dependencies };

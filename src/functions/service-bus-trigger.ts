@@ -54,7 +54,10 @@ export function toServiceBusTrigger(
  */
 export function fromServiceBusTrigger(input: unknown, context: InvocationContext): ReceivedMessage[] {
   const metadata = context.triggerMetadata ?? {};
-  if (!Array.isArray(input)) {
+  // The input's shape alone cannot tell the cardinality: one message's JSON body may itself be an
+  // array. The host sets the singular keys for cardinality 'one' and the `…Array` keys for 'many'.
+  const single = !Array.isArray(input) || (metadata.messageId !== undefined && !Array.isArray(metadata.messageIdArray));
+  if (single) {
     return [
       toReceived({
         body: input,

@@ -24,9 +24,11 @@ const RECONNECT_STEP_MS = 100;
 const RECONNECT_MAX_MS = 5_000;
 
 /**
- * Opens one ioredis client tuned to fail fast. Commands issued while Redis is down reject at once
- * (no offline queue, one retry) instead of piling up in memory and hanging requests, while the
- * client keeps reconnecting in the background so Redis coming back needs no restart.
+ * Opens one ioredis client tuned to fail fast. The offline queue stays on, so the first requests
+ * of a cold worker wait for the connection instead of failing; but every command carries
+ * `commandTimeout` (set before it is queued) and at most one reconnect attempt, so while Redis is
+ * down a command rejects within the timeout instead of piling up and hanging a request. The
+ * client keeps reconnecting in the background, so Redis coming back needs no restart.
  */
 export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
   const name = options.name ?? 'redis';
@@ -35,7 +37,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
 
   const client = new Redis(options.url, {
     lazyConnect: false,
-    enableOfflineQueue: false,
+    enableOfflineQueue: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
     // A command that gets no reply (half-open TCP, stuck server) must not hang a request.

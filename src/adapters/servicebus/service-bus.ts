@@ -3,7 +3,7 @@ import { ServiceBusClient } from '@azure/service-bus';
 import type { Consumer, OutgoingMessage, Publisher, Subscription } from '../../core/messaging/bus.js';
 import type { Logger } from '../../core/logging/logger.js';
 import { toServiceBusMessage } from './mapping.js';
-import { clientPort, type ClientPort, type SenderPort } from './sdk-port.js';
+import { clientPort, type ClientPort, type MessageBatchPort, type SenderPort } from './sdk-port.js';
 import { runSessionLoop, type LoopOptions } from './session-loop.js';
 
 export type ServiceBusConnection = { readonly connectionString: string } | { readonly namespace: string };
@@ -78,23 +78,24 @@ export function createServiceBusBus(options: ServiceBusBusOptions): ServiceBusBu
 
 /**
  * Sends in as few batches as the entity's size limit allows, in order. A message that does not fit
- * even an empty batch is rejected before anything is sent, so the caller sees a clear error.
+ * even an empty batch is rejected before anything is sent, so the caller sees a clear error: every
+ * batch is filled first and only then are they sent.
  */
 export async function sendInBatches(sender: SenderPort, entity: string, messages: readonly OutgoingMessage[]): Promise<void> {
+  const full: MessageBatchPort[] = [];
   let batch = await sender.createBatch();
   for (const message of messages) {
     const sdkMessage = toServiceBusMessage(message);
     if (batch.tryAdd(sdkMessage)) continue;
-    if (batch.count === 0) {
-      throw new Error(`send to "${entity}": message "${message.messageId}" exceeds the maximum batch size of ${batch.maxSizeInBytes} bytes`);
+    if (batch.count > 0) {
+      full.push(batch);
+      batch = await sender.createBatch();
+      if (batch.tryAdd(sdkMessage)) continue;
     }
-    await batch.send();
-    batch = await sender.createBatch();
-    if (!batch.tryAdd(sdkMessage)) {
-      throw new Error(`send to "${entity}": message "${message.messageId}" exceeds the maximum batch size of ${batch.maxSizeInBytes} bytes`);
-    }
+    throw new Error(`send to "${entity}": message "${message.messageId}" exceeds the maximum batch size of ${batch.maxSizeInBytes} bytes`);
   }
-  if (batch.count > 0) await batch.send();
+  if (batch.count > 0) full.push(batch);
+  for (const ready of full) await ready.send();
 }
 
 function createClient(connection: ServiceBusConnection): ServiceBusClient {

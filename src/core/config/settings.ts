@@ -21,6 +21,7 @@
  * `dev-receipts`). Both published keys are refused with BUS_KIND=servicebus. IDEMPOTENCY_TTL_S
  * must be at least 2 × SIGNATURE_TOLERANCE_S. Error messages never contain a setting's value.
  */
+import { readPayloadMax } from './settings-payload.js';
 import type { Settings } from './types.js';
 import { SettingsError } from './settings-error.js';
 import { deepFreeze } from './deep-freeze.js';
@@ -78,6 +79,7 @@ function readLimits(reader: SettingsReader, toleranceS: number): Settings['limit
     rateLimitPlayerPerSec: reader.read('RATE_LIMIT_PLAYER_PER_SEC', positiveNumber(1_000_000), 50),
     rateLimitPlayerBurst: int('RATE_LIMIT_PLAYER_BURST', { default: 100, max: 1_000_000 }),
     rateLimitKeyPerSec: reader.read('RATE_LIMIT_KEY_PER_SEC', positiveNumber(1_000_000), 5000),
+    payloadMax: readPayloadMax(reader),
   };
 }
 

@@ -30,6 +30,8 @@ export interface Settings {
     readonly rateLimitPlayerPerSec: number;
     readonly rateLimitPlayerBurst: number;
     readonly rateLimitKeyPerSec: number;
+    /** Upper bounds of numeric payload fields (`PAYLOAD_MAX`). */
+    readonly payloadMax: PayloadMax;
   };
   readonly fairness: {
     readonly floodMaxPerSec: number;
@@ -53,6 +55,10 @@ export interface Settings {
   readonly secrets: { readonly dir: string | undefined; readonly keyVaultUri: string | undefined };
   readonly telemetry: { readonly appInsightsConnectionString: string | undefined };
 }
+
+/** The numeric payload fields with a configurable upper bound, as `<type>.<field>`. */
+export type PayloadField = 'progression.deltaXp' | 'boss_kill.points' | 'match_end.score' | 'match_end.durationMs';
+export type PayloadMax = Readonly<Record<PayloadField, number>>;
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -38,6 +38,14 @@ export class DependencyUnavailableError extends Error {
   }
 }
 
+const SIGNATURE_DETAIL: Readonly<Record<'missing' | 'malformed' | 'unknown-key' | 'stale' | 'mismatch', (toleranceS: number) => string>> = {
+  missing: () => 'The X-Signature header is missing',
+  malformed: () => 'X-Signature must be t=<unix seconds>,kid=<key id>,v1=<64 hex digits>',
+  'unknown-key': () => 'The key id is not known',
+  stale: (toleranceS) => `The signature timestamp is more than ${toleranceS} s from the server clock`,
+  mismatch: () => 'The signature does not match the request',
+};
+
 /** Named constructors for the client errors every route can produce. */
 export const problems = {
   notFound: (detail?: string): ClientError =>
@@ -57,6 +65,68 @@ export const problems = {
       status: 413,
       detail: `The request body exceeds ${limitBytes} bytes`,
       extensions: { limitBytes },
+    }),
+  unsupportedMediaType: (): ClientError =>
+    new ClientError({
+      type: 'unsupported-media-type',
+      title: 'Unsupported Media Type',
+      status: 415,
+      detail: 'Send the body as JSON with Content-Type: application/json',
+    }),
+  invalidJson: (): ClientError =>
+    new ClientError({ type: 'invalid-json', title: 'Bad Request', status: 400, detail: 'The body is not valid JSON' }),
+  validation: (errors: readonly { readonly path: string; readonly message: string }[]): ClientError =>
+    new ClientError({
+      type: 'validation',
+      title: 'Bad Request',
+      status: 400,
+      detail: `The request is invalid (${errors.length} error${errors.length === 1 ? '' : 's'})`,
+      extensions: { errors },
+    }),
+  /** One problem type per signature failure, so a client can tell a clock problem from a key problem. */
+  signature: (reason: 'missing' | 'malformed' | 'unknown-key' | 'stale' | 'mismatch', toleranceS: number): ClientError =>
+    new ClientError({
+      type: `signature-${reason}`,
+      title: 'Unauthorized',
+      status: 401,
+      detail: SIGNATURE_DETAIL[reason](toleranceS),
+      headers: { 'WWW-Authenticate': 'LiveOps-HMAC-SHA256' },
+    }),
+  forbiddenKey: (): ClientError =>
+    new ClientError({ type: 'forbidden-key', title: 'Forbidden', status: 403, detail: 'This key may not call admin routes' }),
+  playerBlocked: (blockedUntilMs: number): ClientError =>
+    new ClientError({
+      type: 'player-blocked',
+      title: 'Forbidden',
+      status: 403,
+      detail: 'The player is blocked by a fairness sanction',
+      extensions: { blockedUntil: new Date(blockedUntilMs).toISOString() },
+    }),
+  rateLimited: (scope: 'player' | 'key', retryAfterMs: number): ClientError => {
+    const retryAfterS = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    return new ClientError({
+      type: 'rate-limited',
+      title: 'Too Many Requests',
+      status: 429,
+      detail: `Rate limit per ${scope} exceeded; retry after ${retryAfterS} s`,
+      extensions: { scope },
+      headers: { 'Retry-After': String(retryAfterS) },
+    });
+  },
+  idempotencyInFlight: (): ClientError =>
+    new ClientError({
+      type: 'idempotency-in-flight',
+      title: 'Conflict',
+      status: 409,
+      detail: 'A request with this Idempotency-Key is still being processed; retry shortly',
+      headers: { 'Retry-After': '1' },
+    }),
+  idempotencyMismatch: (): ClientError =>
+    new ClientError({
+      type: 'idempotency-key-reused',
+      title: 'Unprocessable Content',
+      status: 422,
+      detail: 'This Idempotency-Key was used for a different request',
     }),
   serviceShuttingDown: (): ClientError =>
     new ClientError({

@@ -2,6 +2,8 @@ import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } fro
 import type { AppContext } from '../../app/app-context.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { HttpFunctionDefinition } from '../definition.js';
+import type { OperationDocs } from '../openapi/operation-docs.js';
+import { counter, histogram } from '../../adapters/metrics/metrics.js';
 import { toProblemResponse } from './problem-response.js';
 
 export interface HttpCall {
@@ -12,7 +14,9 @@ export interface HttpCall {
   readonly logger: Logger;
 }
 
-export interface HttpFunctionSpec {
+export type HttpHandle = (call: HttpCall) => Promise<HttpResponseInit>;
+
+interface HttpFunctionBase {
   readonly name: string;
   /** Route below the `/api` prefix, in Functions route-template syntax (`players/{playerId}/progress`). */
   readonly route: string;
@@ -22,8 +26,14 @@ export interface HttpFunctionSpec {
    * their own HMAC signature (DESIGN §2); a Functions key would add nothing but a shared secret.
    */
   readonly authLevel: 'anonymous' | 'function' | 'admin';
-  readonly handle: (call: HttpCall) => Promise<HttpResponseInit>;
+  readonly docs?: OperationDocs;
 }
+
+/**
+ * Either a plain `handle`, or `build`, which runs once per AppContext (when the handler is
+ * created) to set up what the handler reuses: validators, stores, metrics.
+ */
+export type HttpFunctionSpec = HttpFunctionBase & ({ readonly handle: HttpHandle } | { readonly build: (app: AppContext) => HttpHandle });
 
 /**
  * Declares an HTTP function whose errors are rendered in one place: whatever `handle` throws
@@ -34,13 +44,33 @@ export function httpFunction(spec: HttpFunctionSpec): HttpFunctionDefinition {
     kind: 'http',
     name: spec.name,
     options: { route: spec.route, methods: spec.methods, authLevel: spec.authLevel },
-    handler: (app) => async (request, context) => {
-      const logger = app.logger.child({ function: spec.name, invocationId: context.invocationId });
-      try {
-        return await spec.handle({ request, context, app, logger });
-      } catch (error: unknown) {
-        return toProblemResponse(error, { logger, instance: new URL(request.url).pathname });
-      }
+    ...(spec.docs === undefined ? {} : { docs: spec.docs }),
+    handler: (app) => {
+      const requests = counter(app.metrics, {
+        name: 'liveops_http_requests_total',
+        help: 'HTTP requests by function, route template and status',
+        labelNames: ['function', 'route', 'status'],
+      });
+      const duration = histogram(app.metrics, {
+        name: 'liveops_http_request_duration_seconds',
+        help: 'HTTP request duration by function and route template',
+        labelNames: ['function', 'route'],
+      });
+      const labels = { function: spec.name, route: spec.route };
+      const handle = 'build' in spec ? spec.build(app) : spec.handle;
+      return async (request, context) => {
+        const logger = app.logger.child({ function: spec.name, invocationId: context.invocationId });
+        const stopTimer = duration.startTimer(labels);
+        let response: HttpResponseInit;
+        try {
+          response = await handle({ request, context, app, logger });
+        } catch (error: unknown) {
+          response = toProblemResponse(error, { logger, instance: new URL(request.url).pathname });
+        }
+        stopTimer();
+        requests.inc({ ...labels, status: String(response.status ?? 200) });
+        return response;
+      };
     },
   };
 }

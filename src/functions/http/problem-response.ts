@@ -8,9 +8,9 @@ export function problemTypeUri(slug: string): string {
   return `urn:liveops:problem:${slug}`;
 }
 
-/** Renders RFC 9457 problem details. `instance` is the request path, never a server detail. */
-export function problemResponse(problem: ProblemDetails, instance?: string): HttpResponseInit {
-  const body: Record<string, unknown> = {
+/** The RFC 9457 JSON object of a problem (also used inside batch results). */
+export function problemBody(problem: ProblemDetails, instance?: string): Record<string, unknown> {
+  return {
     ...problem.extensions,
     type: problemTypeUri(problem.type),
     title: problem.title,
@@ -18,6 +18,11 @@ export function problemResponse(problem: ProblemDetails, instance?: string): Htt
     ...(problem.detail === undefined ? {} : { detail: problem.detail }),
     ...(instance === undefined ? {} : { instance }),
   };
+}
+
+/** Renders RFC 9457 problem details. `instance` is the request path, never a server detail. */
+export function problemResponse(problem: ProblemDetails, instance?: string): HttpResponseInit {
+  const body = problemBody(problem, instance);
   return {
     status: problem.status,
     headers: { ...problem.headers, 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' },

@@ -1,3 +1,4 @@
+import { DEFAULT_PAYLOAD_MAX } from '../../../src/core/config/settings-payload.js';
 import { inspect } from 'node:util';
 import { describe, it, expect } from 'vitest';
 import {
@@ -36,6 +37,7 @@ describe('parseSettings defaults', () => {
       rateLimitPlayerPerSec: 50,
       rateLimitPlayerBurst: 100,
       rateLimitKeyPerSec: 5000,
+      payloadMax: DEFAULT_PAYLOAD_MAX,
     });
     expect(settings.fairness).toEqual({
       floodMaxPerSec: 10,
@@ -231,5 +233,19 @@ describe('parseSettings collects problems', () => {
     ]);
     expect(error.name).toBe('SettingsError');
     expect(Object.isFrozen(error.problems)).toBe(true);
+  });
+});
+
+describe('PAYLOAD_MAX', () => {
+  it('overrides single field bounds and keeps the other defaults', () => {
+    const settings = parseSettings({ PAYLOAD_MAX: '{"boss_kill.points": 5000}' });
+    expect(settings.limits.payloadMax).toEqual({ ...DEFAULT_PAYLOAD_MAX, 'boss_kill.points': 5000 });
+  });
+
+  it('names unknown fields and bad values', () => {
+    expect(() => parseSettings({ PAYLOAD_MAX: '{"boss_kill.hp": 5, "match_end.score": -1}' })).toThrow(
+      /PAYLOAD_MAX: unknown field 'boss_kill.hp'[\s\S]*PAYLOAD_MAX: 'match_end.score' must be a positive integer/,
+    );
+    expect(() => parseSettings({ PAYLOAD_MAX: '[1]' })).toThrow(/PAYLOAD_MAX: must be a JSON object/);
   });
 });

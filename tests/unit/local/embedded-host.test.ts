@@ -76,3 +76,27 @@ describe('embedded host HTTP', () => {
     expect(await res.text()).toContain('liveops_process_cpu_seconds_total');
   });
 });
+
+describe('embedded host gateway over real HTTP', () => {
+  it('accepts a signed event and lands it on the memory bus ingress queue', async () => {
+    const { signRequest } = await import('../../../src/core/ingestion/signing.js');
+    const { DEVELOPMENT_HMAC_KEY } = await import('../../../src/core/config/settings-key-rings.js');
+    const { MemoryBus } = await import('../../../src/adapters/memory/memory-bus.js');
+    const { app } = testApp();
+    host = await startEmbeddedHost({ app, definitions: functions, port: 0, host: '127.0.0.1', timers: false });
+    const body = JSON.stringify({
+      eventId: '3b241101-e2bb-4255-8caf-4136c566a962',
+      type: 'progression',
+      playerId: 'player_1',
+      ts: Date.now(),
+      payload: { deltaXp: 120, activity: 'quest' },
+    });
+    const signature = signRequest({ kid: 'dev', key: Buffer.from(DEVELOPMENT_HMAC_KEY), t: Math.floor(Date.now() / 1000), method: 'POST', path: '/api/events', body: Buffer.from(body) });
+    const res = await fetch(`${host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': signature }, body });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ eventId: '3b241101-e2bb-4255-8caf-4136c566a962', status: 'accepted' });
+    const { bus } = app;
+    if (!(bus instanceof MemoryBus)) throw new Error('expected the memory bus');
+    expect(bus.activeMessageCount({ queue: 'liveops-ingress' })).toBe(1);
+  });
+});

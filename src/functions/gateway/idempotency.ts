@@ -1,0 +1,87 @@
+import type { HttpResponseInit } from '@azure/functions';
+import { ClientError, problems } from '../../core/errors/errors.js';
+import type { IdempotencyStore, StoredResponse } from '../../core/ingestion/ports.js';
+import { problemResponse } from '../http/problem-response.js';
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
+
+/** How long a request may hold its key before another attempt may take over (a crashed worker). */
+const IN_FLIGHT_TTL_MS = 30_000;
+
+export interface IdempotentRun {
+  /**
+   * Runs `handle` at most once per (kid, Idempotency-Key): a repeat of the same request gets the
+   * stored response with `Idempotent-Replayed: true`, a different request under the key 422, a
+   * repeat while the first runs 409. Without the header, `handle` just runs.
+   */
+  (options: {
+    readonly key: string | null;
+    readonly kid: string;
+    readonly fingerprint: string;
+    readonly nowMs: () => number;
+    readonly handle: () => Promise<HttpResponseInit>;
+  }): Promise<HttpResponseInit>;
+}
+
+export function idempotency(options: { readonly store: IdempotencyStore; readonly ttlS: number }): IdempotentRun {
+  const { store } = options;
+  const ttlMs = options.ttlS * 1000;
+  if (!(ttlMs > IN_FLIGHT_TTL_MS)) throw new Error('idempotency: ttlS must exceed the in-flight timeout');
+  return async ({ key: header, kid, fingerprint, nowMs, handle }) => {
+    if (header === null) return handle();
+    if (header.length < 1 || header.length > 255 || !/^[\x21-\x7e]+$/.test(header)) {
+      throw problems.validation([{ path: `headers.${IDEMPOTENCY_HEADER}`, message: 'must be 1-255 visible ASCII characters' }]);
+    }
+    // Scoped per signing key: two games may pick the same key without colliding.
+    const key = `key:${kid}:${header}`;
+    const begin = await store.begin({ key, fingerprint, inFlightTtlMs: IN_FLIGHT_TTL_MS, nowMs: nowMs() });
+    if (begin.kind === 'in-flight') throw problems.idempotencyInFlight();
+    if (begin.kind === 'mismatch') throw problems.idempotencyMismatch();
+    if (begin.kind === 'replay') return fromStoredResponse(begin.response);
+
+    let response: HttpResponseInit;
+    try {
+      response = await handle();
+    } catch (error: unknown) {
+      if (error instanceof ClientError && isFinal(error.problem.status)) {
+        // A definitive refusal (400, 403, …) is remembered like a success: the same request would get it again.
+        await store.complete({ key, fingerprint, response: storedProblem(error), ttlMs, nowMs: nowMs() });
+      } else {
+        await store.release({ key, fingerprint, nowMs: nowMs() });
+      }
+      throw error;
+    }
+    if (isFinal(response.status ?? 200)) {
+      await store.complete({ key, fingerprint, response: toStoredResponse(response), ttlMs, nowMs: nowMs() });
+    } else {
+      await store.release({ key, fingerprint, nowMs: nowMs() });
+    }
+    return response;
+  };
+}
+
+/** 409, 429 and 5xx are transient: the key is released so that a retry runs again. */
+function isFinal(status: number): boolean {
+  return status < 500 && status !== 409 && status !== 429;
+}
+
+export function toStoredResponse(response: HttpResponseInit): StoredResponse {
+  const headers: Record<string, string> = {};
+  new Headers(response.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
+  if (response.jsonBody !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    return { status: response.status ?? 200, headers, body: JSON.stringify(response.jsonBody) };
+  }
+  return { status: response.status ?? 200, headers, body: typeof response.body === 'string' ? response.body : '' };
+}
+
+function storedProblem(error: ClientError): StoredResponse {
+  return toStoredResponse(problemResponse(error.problem));
+}
+
+export function fromStoredResponse(stored: StoredResponse): HttpResponseInit {
+  return { status: stored.status, headers: { ...stored.headers, [REPLAYED_HEADER]: 'true' }, body: stored.body };
+}

@@ -1,0 +1,35 @@
+import type { HttpRequest } from '@azure/functions';
+import type { KeyRing } from '../../core/config/key-ring.js';
+import { problems } from '../../core/errors/errors.js';
+import { SIGNATURE_HEADER, verifySignature as verify } from '../../core/ingestion/signing.js';
+import { signedPath } from './request-body.js';
+
+export interface SignatureCheck {
+  /** The verified key id; throws 401 (one problem type per reason) or 403 for a non-admin key on an admin route. */
+  (options: { readonly request: HttpRequest; readonly body: Uint8Array; readonly nowMs: number; readonly admin?: boolean }): string;
+}
+
+/**
+ * Builds the signature check once per handler: options are validated here, not per request
+ * (Hono's `verifySignature({keys, toleranceS})` style).
+ */
+export function verifySignature(options: { readonly keys: KeyRing; readonly toleranceS: number; readonly adminKeyIds: readonly string[] }): SignatureCheck {
+  const { keys, toleranceS } = options;
+  if (!(Number.isInteger(toleranceS) && toleranceS > 0)) throw new Error('verifySignature: toleranceS must be a positive integer');
+  if (keys.kids.length === 0) throw new Error('verifySignature: the key ring is empty');
+  const admins = new Set(options.adminKeyIds);
+  return ({ request, body, nowMs, admin = false }) => {
+    const verdict = verify({
+      header: request.headers.get(SIGNATURE_HEADER),
+      lookupKey: (kid) => keys.get(kid),
+      method: request.method,
+      path: signedPath(request),
+      body,
+      nowS: Math.floor(nowMs / 1000),
+      toleranceS,
+    });
+    if (!verdict.ok) throw problems.signature(verdict.reason, toleranceS);
+    if (admin && !admins.has(verdict.kid)) throw problems.forbiddenKey();
+    return verdict.kid;
+  };
+}

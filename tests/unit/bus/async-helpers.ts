@@ -1,0 +1,45 @@
+/**
+ * Deterministic async helpers for the bus tests: every wait is a bounded number of event-loop
+ * turns (setImmediate), never a wall-clock delay, so tests neither sleep nor depend on timing.
+ */
+
+/** Drains every pending microtask (and whatever they chain) before resolving. */
+export function flush(): Promise<void> {
+  return new Promise((resolve) => {
+    setImmediate(resolve);
+  });
+}
+
+/** Flushes until `condition` holds; fails (instead of hanging) after a bounded number of turns. */
+export async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let turn = 0; turn < 200; turn += 1) {
+    if (condition()) return;
+    await flush();
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+/** A promise that a test opens by hand. */
+export interface Gate {
+  readonly promise: Promise<void>;
+  open(): void;
+}
+
+export function gate(): Gate {
+  let open: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open: () => { open(); } };
+}
+
+/** True when `promise` has settled after the pending microtasks ran (no timing involved). */
+export async function settlesNow(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => { settled = true; },
+    () => { settled = true; },
+  );
+  await flush();
+  return settled;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { functions } from '../../../src/functions/catalog.js';
+import { buildOpenApi, openApiPath } from '../../../src/functions/openapi/openapi.js';
+import { parseSettings } from '../../../src/core/config/settings.js';
+import { handlerOf } from '../../support/gateway.js';
+import { testApp } from '../../support/app.js';
+import { HttpRequest } from '@azure/functions';
+
+describe('GET /api/openapi.json', () => {
+  const settings = parseSettings({});
+  const document = buildOpenApi({ definitions: functions, settings }) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; summary?: string }>> };
+
+  it('describes every route and method this app serves, and nothing else', () => {
+    const served = functions.flatMap((f) => (f.kind === 'http' ? f.options.methods.map((m) => `${m.toLowerCase()} ${openApiPath(f.options.route)}`) : [])).sort();
+    const documented = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m} ${path}`)).sort();
+    expect(documented).toEqual(served);
+    expect(document.openapi).toBe('3.1.0');
+  });
+
+  it('documents every HTTP function (summary present)', () => {
+    for (const f of functions) if (f.kind === 'http') expect(f.docs?.summary, f.name).toMatch(/\S/);
+  });
+
+  it('takes request schemas from the validating zod schemas, with limits from settings', () => {
+    const strict = buildOpenApi({ definitions: functions, settings: parseSettings({ BATCH_MAX_EVENTS: '7' }) }) as typeof document;
+    const batch = JSON.stringify(strict.paths['/api/events/batch']?.post?.requestBody);
+    expect(batch).toContain('"maxItems":7');
+    const single = JSON.stringify(document.paths['/api/events']?.post?.requestBody);
+    expect(single).toContain('"additionalProperties":false');
+    expect(single).toContain('boss_kill');
+  });
+
+  it('is served by the openapi function', async () => {
+    const { app } = testApp();
+    const openapi = functions.find((f) => f.name === 'openapi');
+    if (openapi === undefined) throw new Error('openapi function missing from the catalogue');
+    const res = await handlerOf(openapi, app)(new HttpRequest({ method: 'GET', url: 'http://localhost/api/openapi.json' }));
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.json().paths as object)).toContain('/api/events');
+  });
+});
