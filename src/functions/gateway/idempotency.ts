@@ -61,9 +61,12 @@ export function idempotency(options: { readonly store: IdempotencyStore; readonl
   };
 }
 
-/** 409, 429 and 5xx are transient: the key is released so that a retry runs again. */
+/**
+ * 403 (a block ends), 409, 429 and 5xx are transient: the key is released so that a retry runs
+ * again. Everything else the same request would get again, so it is stored and replayed.
+ */
 function isFinal(status: number): boolean {
-  return status < 500 && status !== 409 && status !== 429;
+  return status < 500 && status !== 403 && status !== 409 && status !== 429;
 }
 
 export function toStoredResponse(response: HttpResponseInit): StoredResponse {

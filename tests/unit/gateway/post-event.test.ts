@@ -215,3 +215,29 @@ describe('POST /api/events with Idempotency-Key', () => {
 });
 
 const newEventBodyFixed = newEventBody({ eventId: '7d0c2a4e-5f1b-4c2e-9a57-2f0e6b1c9d3a' });
+
+describe('Idempotency-Key and transient refusals', () => {
+  it('does not remember a 403 for a blocked player: the same request succeeds once the block ends', async () => {
+    let now = NOW_MS;
+    const { app, sent } = gatewayHarness({}, () => now);
+    const post = handlerOf(postEvent, app);
+    const body = newEventBody();
+    await app.stores.sanctions.block({ playerId: 'player_42', untilMs: NOW_MS + 10_000, reason: 'test', nowMs: NOW_MS });
+    expect((await post(signedRequest({ body, headers: { 'idempotency-key': 'after-block' } }))).status).toBe(403);
+    now = NOW_MS + 10_000;
+    const later = await post(signedRequest({ body, headers: { 'idempotency-key': 'after-block' }, tS: Math.floor(now / 1000) }));
+    expect(later.status).toBe(202);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('remembers a 400 and replays it', async () => {
+    const { app } = gatewayHarness();
+    const post = handlerOf(postEvent, app);
+    const body = newEventBody({ extra: 1 });
+    expect((await post(signedRequest({ body, headers: { 'idempotency-key': 'bad' } }))).status).toBe(400);
+    const again = await post(signedRequest({ body, headers: { 'idempotency-key': 'bad' } }));
+    expect(again.status).toBe(400);
+    expect(header(again, 'idempotent-replayed')).toBe('true');
+    expect(again.json().type).toBe('urn:liveops:problem:validation');
+  });
+});
