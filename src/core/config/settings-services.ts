@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { BusSettings, Settings } from './types.js';
+// The entity names shared with Bicep and the manifests (one source; tests keep the copies in step).
+import TOPOLOGY from './topology.json';
 import { connectionString, entityName, integer, oneOf, urlWith, type SettingsReader } from './settings-reader.js';
 import { redactAll, redactUrl, withSecretFields } from './secret-fields.js';
 
@@ -22,11 +24,11 @@ const secretsDir = z.string().refine((dir) => !dir.includes('\0'), { error: 'mus
 export function readBus(reader: SettingsReader): BusSettings {
   const kind = reader.read('BUS_KIND', oneOf(['memory', 'servicebus']), 'memory');
   const names = {
-    ingressQueue: reader.read('BUS_INGRESS_QUEUE', entityName({ maxLength: 260, slash: true }), 'liveops-ingress'),
-    verifiedTopic: reader.read('BUS_VERIFIED_TOPIC', entityName({ maxLength: 260, slash: true }), 'liveops-verified'),
-    progressionSubscription: reader.read('BUS_SUB_PROGRESSION', entityName({ maxLength: 50, slash: false }), 'progression'),
-    leaderboardSubscription: reader.read('BUS_SUB_LEADERBOARD', entityName({ maxLength: 50, slash: false }), 'leaderboard'),
-    maxDeliveryCount: reader.read('BUS_MAX_DELIVERY_COUNT', integer({ min: 1, max: 2000 }), 10),
+    ingressQueue: reader.read('BUS_INGRESS_QUEUE', entityName({ maxLength: 260, slash: true }), TOPOLOGY.ingressQueue.name),
+    verifiedTopic: reader.read('BUS_VERIFIED_TOPIC', entityName({ maxLength: 260, slash: true }), TOPOLOGY.verifiedTopic.name),
+    progressionSubscription: reader.read('BUS_SUB_PROGRESSION', entityName({ maxLength: 50, slash: false }), TOPOLOGY.verifiedTopic.subscriptions.progression.name),
+    leaderboardSubscription: reader.read('BUS_SUB_LEADERBOARD', entityName({ maxLength: 50, slash: false }), TOPOLOGY.verifiedTopic.subscriptions.leaderboard.name),
+    maxDeliveryCount: reader.read('BUS_MAX_DELIVERY_COUNT', integer({ min: 1, max: 2000 }), TOPOLOGY.ingressQueue.maxDeliveryCount),
   };
   if (kind === 'memory') {
     // The connection settings only matter to the real bus; BusSettings documents them as unset here.
