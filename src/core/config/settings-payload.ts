@@ -1,5 +1,5 @@
 import type { SettingsReader } from './settings-reader.js';
-import type { PayloadField, PayloadMax } from './types.js';
+import type { FairnessCaps, PayloadField, PayloadMax } from './types.js';
 
 /**
  * Upper bounds of the numeric payload fields the gateway accepts (DESIGN §2: "upper bounds per
@@ -13,6 +13,18 @@ export const DEFAULT_PAYLOAD_MAX: PayloadMax = Object.freeze({
   'match_end.durationMs': 24 * 60 * 60 * 1000,
 });
 
+/**
+ * Fairness hard caps (`FAIRNESS_CAPS`): a value above its cap is flagged outright, whatever the
+ * statistics say. Far below PAYLOAD_MAX (which only rejects garbage) and far above any honest
+ * value the default game economy produces (a tier-10 boss is worth about 10 000 points).
+ */
+export const DEFAULT_FAIRNESS_CAPS: FairnessCaps = Object.freeze({
+  'progression.deltaXp': 50_000,
+  'boss_kill.points': 100_000,
+  'match_end.score': 10_000_000,
+  'match_end.durationMs': 6 * 60 * 60 * 1000,
+});
+
 const FIELDS = Object.keys(DEFAULT_PAYLOAD_MAX) as PayloadField[];
 
 function isField(name: string): name is PayloadField {
@@ -21,22 +33,30 @@ function isField(name: string): name is PayloadField {
 
 /** `PAYLOAD_MAX`: a JSON object overriding some of the defaults, e.g. `{"boss_kill.points":50000}`. */
 export function readPayloadMax(reader: SettingsReader): PayloadMax {
-  const setting = 'PAYLOAD_MAX';
+  return readFieldBounds(reader, 'PAYLOAD_MAX', DEFAULT_PAYLOAD_MAX);
+}
+
+/** `FAIRNESS_CAPS`: the same shape as PAYLOAD_MAX. */
+export function readFairnessCaps(reader: SettingsReader): FairnessCaps {
+  return readFieldBounds(reader, 'FAIRNESS_CAPS', DEFAULT_FAIRNESS_CAPS);
+}
+
+function readFieldBounds(reader: SettingsReader, setting: string, defaults: Readonly<Record<PayloadField, number>>): Readonly<Record<PayloadField, number>> {
   const text = reader.value(setting);
-  if (text === undefined) return DEFAULT_PAYLOAD_MAX;
+  if (text === undefined) return defaults;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error: unknown) {
     if (!(error instanceof SyntaxError)) throw error;
     reader.problem(setting, `not valid JSON (expected {"<type>.<field>": <max>}, fields: ${FIELDS.join(', ')})`);
-    return DEFAULT_PAYLOAD_MAX;
+    return defaults;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     reader.problem(setting, `must be a JSON object {"<type>.<field>": <max>}`);
-    return DEFAULT_PAYLOAD_MAX;
+    return defaults;
   }
-  const result: Record<PayloadField, number> = { ...DEFAULT_PAYLOAD_MAX };
+  const result: Record<PayloadField, number> = { ...defaults };
   for (const [name, value] of Object.entries(parsed)) {
     if (!isField(name)) {
       reader.problem(setting, `unknown field '${name}' (known: ${FIELDS.join(', ')})`);

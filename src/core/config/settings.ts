@@ -21,7 +21,7 @@
  * `dev-receipts`). Both published keys are refused with BUS_KIND=servicebus. IDEMPOTENCY_TTL_S
  * must be at least 2 × SIGNATURE_TOLERANCE_S. Error messages never contain a setting's value.
  */
-import { readPayloadMax } from './settings-payload.js';
+import { readFairnessCaps, readPayloadMax } from './settings-payload.js';
 import type { Settings } from './types.js';
 import { SettingsError } from './settings-error.js';
 import { deepFreeze } from './deep-freeze.js';
@@ -85,14 +85,24 @@ function readLimits(reader: SettingsReader, toleranceS: number): Settings['limit
 
 function readFairness(reader: SettingsReader): Settings['fairness'] {
   const int = integers(reader);
-  return {
+  const fairness = {
     floodMaxPerSec: int('FLOOD_MAX_PER_SEC', { default: 10, max: 1_000_000 }),
     anomalyZ: reader.read('ANOMALY_Z', positiveNumber(1000), 3.5),
     history: int('FAIRNESS_HISTORY', { default: 50, max: 10_000 }),
     flagThreshold: int('FLAG_THRESHOLD', { default: 3, max: 10_000 }),
     flagWindowS: int('FLAG_WINDOW_S', { default: 3600, max: YEAR_S }),
     blockSec: int('BLOCK_SEC', { default: 60, max: YEAR_S }),
+    maxBlockSec: int('BLOCK_MAX_SEC', { default: DAY_S, max: YEAR_S }),
+    minHistory: int('FAIRNESS_MIN_HISTORY', { default: 10, max: 10_000 }),
+    caps: readFairnessCaps(reader),
   };
+  if (!reader.failed('FAIRNESS_MIN_HISTORY') && !reader.failed('FAIRNESS_HISTORY') && fairness.minHistory > fairness.history) {
+    reader.problem('FAIRNESS_MIN_HISTORY', `must not exceed FAIRNESS_HISTORY (${fairness.history}), or no player is ever judged on their own history`);
+  }
+  if (!reader.failed('BLOCK_MAX_SEC') && !reader.failed('BLOCK_SEC') && fairness.maxBlockSec < fairness.blockSec) {
+    reader.problem('BLOCK_MAX_SEC', `must be at least BLOCK_SEC (${fairness.blockSec})`);
+  }
+  return fairness;
 }
 
 function readLeaderboardSettings(reader: SettingsReader): Settings['leaderboards'] {

@@ -40,6 +40,11 @@ export interface Settings {
     readonly flagThreshold: number;
     readonly flagWindowS: number;
     readonly blockSec: number;
+    /** Longest block for repeat offenders (BLOCK_MAX_SEC); blocks double up to it. */
+    readonly maxBlockSec: number;
+    /** Own values needed before a player is judged against their own history (FAIRNESS_MIN_HISTORY). */
+    readonly minHistory: number;
+    readonly caps: FairnessCaps;
   };
   readonly leaderboards: {
     readonly boards: readonly LeaderboardDefinition[];
@@ -59,6 +64,7 @@ export interface Settings {
 /** The numeric payload fields with a configurable upper bound, as `<type>.<field>`. */
 export type PayloadField = 'progression.deltaXp' | 'boss_kill.points' | 'match_end.score' | 'match_end.durationMs';
 export type PayloadMax = Readonly<Record<PayloadField, number>>;
+export type FairnessCaps = Readonly<Record<PayloadField, number>>;
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

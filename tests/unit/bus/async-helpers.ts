@@ -1,6 +1,6 @@
 /**
  * Deterministic async helpers for the bus tests: every wait is a bounded number of event-loop
- * turns (setImmediate), never a wall-clock delay, so tests neither sleep nor depend on timing.
+ * turns, never a wall-clock delay, so tests neither sleep nor depend on timing.
  */
 
 /** Drains every pending microtask (and whatever they chain) before resolving. */
@@ -10,11 +10,21 @@ export function flush(): Promise<void> {
   });
 }
 
-/** Flushes until `condition` holds; fails (instead of hanging) after a bounded number of turns. */
+/** One event-loop turn that also lets due timers run (the session loop's error back-off uses one). */
+function turn(): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, 0);
+  });
+}
+
+/**
+ * Turns the event loop until `condition` holds; fails (instead of hanging) after a bounded number
+ * of turns. Nothing here measures time: the bound only turns a missing event into a clear failure.
+ */
 export async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 200; turn += 1) {
+  for (let turns = 0; turns < 200; turns += 1) {
     if (condition()) return;
-    await flush();
+    await turn();
   }
   throw new Error(`gave up waiting for ${what}`);
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_PAYLOAD_MAX } from '../../../src/core/config/settings-payload.js';
+import { DEFAULT_FAIRNESS_CAPS, DEFAULT_PAYLOAD_MAX } from '../../../src/core/config/settings-payload.js';
 import { inspect } from 'node:util';
 import { describe, it, expect } from 'vitest';
 import {
@@ -46,6 +46,9 @@ describe('parseSettings defaults', () => {
       flagThreshold: 3,
       flagWindowS: 3600,
       blockSec: 60,
+      maxBlockSec: 86_400,
+      minHistory: 10,
+      caps: DEFAULT_FAIRNESS_CAPS,
     });
     expect(settings.leaderboards).toEqual({
       boards: DEFAULT_LEADERBOARDS,
@@ -247,5 +250,16 @@ describe('PAYLOAD_MAX', () => {
       /PAYLOAD_MAX: unknown field 'boss_kill.hp'[\s\S]*PAYLOAD_MAX: 'match_end.score' must be a positive integer/,
     );
     expect(() => parseSettings({ PAYLOAD_MAX: '[1]' })).toThrow(/PAYLOAD_MAX: must be a JSON object/);
+  });
+});
+
+describe('fairness cross-setting rules', () => {
+  it('refuses FAIRNESS_MIN_HISTORY above FAIRNESS_HISTORY and BLOCK_MAX_SEC below BLOCK_SEC', () => {
+    expect(() => parseSettings({ FAIRNESS_HISTORY: '5', FAIRNESS_MIN_HISTORY: '6' })).toThrow(/FAIRNESS_MIN_HISTORY: must not exceed FAIRNESS_HISTORY \(5\)/);
+    expect(() => parseSettings({ BLOCK_SEC: '600', BLOCK_MAX_SEC: '60' })).toThrow(/BLOCK_MAX_SEC: must be at least BLOCK_SEC \(600\)/);
+  });
+
+  it('reads FAIRNESS_CAPS overrides', () => {
+    expect(parseSettings({ FAIRNESS_CAPS: '{"boss_kill.points": 20000}' }).fairness.caps['boss_kill.points']).toBe(20_000);
   });
 });

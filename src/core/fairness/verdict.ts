@@ -1,0 +1,92 @@
+import { eventValue, type AcceptedEvent } from '../ingestion/envelope.js';
+import type { FairnessCaps } from '../config/types.js';
+import { modifiedZScore } from './statistics.js';
+
+export type FlagRule = 'anomaly' | 'anomaly-population' | 'cap';
+
+export type Verdict =
+  | { readonly kind: 'pass' }
+  | { readonly kind: 'drop'; readonly reason: 'flood'; readonly value: number; readonly threshold: number }
+  | { readonly kind: 'flag'; readonly rule: FlagRule; readonly value: number; readonly statistic: number; readonly threshold: number };
+
+export interface FairnessParams {
+  readonly floodMaxPerSec: number;
+  readonly anomalyZ: number;
+  /** Values kept per player and type (FAIRNESS_HISTORY). */
+  readonly history: number;
+  /** Below this many values of their own, a player is judged against the population. */
+  readonly minHistory: number;
+  readonly caps: FairnessCaps;
+}
+
+/** What the store knows when an event is judged (read before, committed after, per player in order). */
+export interface PlayerWindow {
+  /** The player's recent values for this event type, oldest first. */
+  readonly history: readonly number[];
+  /** Events of this player enqueued in the second before this one (this one excluded). */
+  readonly eventsLastSecond: number;
+  /** A rolling sample of this event type's values across players. */
+  readonly population: readonly number[];
+}
+
+/**
+ * Judges one event, purely (DESIGN §7). Order matters: a flood is dropped before its values can
+ * pollute anything; a hard cap beats statistics; then the modified z-score against the player's
+ * own history, or against the population while that history is short (a new account cannot
+ * cheat simply by having no past). Only upward outliers are flagged: inflated values are the
+ * cheat; a bad match is not.
+ */
+export function judge(event: AcceptedEvent, window: PlayerWindow, params: FairnessParams): Verdict {
+  if (window.eventsLastSecond + 1 > params.floodMaxPerSec) {
+    return { kind: 'drop', reason: 'flood', value: window.eventsLastSecond + 1, threshold: params.floodMaxPerSec };
+  }
+  const value = eventValue(event);
+  if (value === undefined) return { kind: 'pass' };
+  const cap = capOf(event, params.caps);
+  if (cap !== undefined && value > cap) return { kind: 'flag', rule: 'cap', value, statistic: value, threshold: cap };
+
+  const own = window.history.length >= params.minHistory;
+  const reference = own ? window.history : window.population;
+  if (reference.length < params.minHistory) return { kind: 'pass' };
+  const z = modifiedZScore(value, reference);
+  if (z > params.anomalyZ) {
+    return { kind: 'flag', rule: own ? 'anomaly' : 'anomaly-population', value, statistic: round(z), threshold: params.anomalyZ };
+  }
+  return { kind: 'pass' };
+}
+
+function capOf(event: AcceptedEvent, caps: FairnessCaps): number | undefined {
+  switch (event.type) {
+    case 'progression':
+      return caps['progression.deltaXp'];
+    case 'boss_kill':
+      return caps['boss_kill.points'];
+    case 'match_end':
+      return caps['match_end.score'];
+    case 'drop_claimed':
+      return undefined;
+  }
+}
+
+function round(x: number): number {
+  return Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x;
+}
+
+export interface SanctionPolicy {
+  readonly flagThreshold: number;
+  readonly flagWindowS: number;
+  readonly blockSec: number;
+  /** Longest block a repeat offender gets (doubling stops here). */
+  readonly maxBlockSec: number;
+}
+
+/**
+ * After a flag: with `flagsInWindow` flags (this one included) inside FLAG_WINDOW_S, block once
+ * the threshold is reached, for BLOCK_SEC doubled per earlier sanction, up to the maximum.
+ */
+export function sanctionFor(options: { readonly flagsInWindow: number; readonly priorSanctions: number; readonly nowMs: number; readonly policy: SanctionPolicy }): { untilMs: number; seconds: number } | undefined {
+  const { policy } = options;
+  if (options.flagsInWindow < policy.flagThreshold) return undefined;
+  const seconds = Math.min(policy.maxBlockSec, policy.blockSec * 2 ** Math.min(options.priorSanctions, 30));
+  return { untilMs: options.nowMs + seconds * 1000, seconds };
+}
