@@ -1,0 +1,64 @@
+import type { AcceptedEvent } from '../ingestion/envelope.js';
+import { eventValue } from '../ingestion/envelope.js';
+import type { Decision, PlayerState, RecordedVerdict } from './ports.js';
+import { judge, sanctionFor, type FairnessParams, type SanctionPolicy } from './verdict.js';
+
+export interface JudgedEvent {
+  readonly event: AcceptedEvent;
+  readonly enqueuedAtMs: number;
+}
+
+/**
+ * Judges one player's batch in order against the loaded state, carrying the effects of each
+ * event into the next (its value joins the history, its arrival the flood window, its flag the
+ * flag window), exactly as the store will record them. Events already judged keep their verdict.
+ */
+export function judgeBatch(options: {
+  readonly events: readonly JudgedEvent[];
+  readonly state: PlayerState;
+  readonly params: FairnessParams;
+  readonly policy: SanctionPolicy;
+  readonly nowMs: number;
+}): Decision[] {
+  const { state, params, policy, nowMs } = options;
+  const histories = new Map(Object.entries(state.histories).map(([type, values]) => [type, [...values]]));
+  const eventTimes = [...state.recentEventTimes];
+  const flagTimes = [...state.flagTimes];
+  let priorSanctions = state.priorSanctions;
+  const decisions: Decision[] = [];
+  const seen = new Set<string>();
+
+  for (const { event, enqueuedAtMs } of options.events) {
+    const value = eventValue(event);
+    const already = state.recorded.get(event.eventId);
+    if (already !== undefined || seen.has(event.eventId)) {
+      // A redelivery, or the same eventId twice in one batch: the first verdict stands, no effects.
+      const first = already ?? decisions.find((d) => d.eventId === event.eventId)?.recorded;
+      if (first !== undefined) decisions.push({ eventId: event.eventId, type: event.type, value, enqueuedAtMs, recorded: first });
+      continue;
+    }
+    seen.add(event.eventId);
+    const history = histories.get(event.type) ?? [];
+    const eventsLastSecond = eventTimes.filter((t) => t > enqueuedAtMs - 1000 && t <= enqueuedAtMs).length;
+    const verdict = judge(event, { history, eventsLastSecond, population: state.population[event.type] ?? [] }, params);
+
+    eventTimes.push(enqueuedAtMs);
+    let recorded: RecordedVerdict = { verdict };
+    if (verdict.kind === 'pass' && value !== undefined) {
+      history.push(value);
+      histories.set(event.type, history.slice(-params.history));
+    } else if (verdict.kind === 'flag') {
+      flagTimes.push(nowMs);
+      const flagsInWindow = flagTimes.filter((t) => t > nowMs - policy.flagWindowS * 1000).length;
+      const sanction = sanctionFor({ flagsInWindow, priorSanctions, nowMs, policy });
+      if (sanction !== undefined) {
+        recorded = { verdict, sanction };
+        priorSanctions += 1;
+        // A block starts a fresh count: the flags that caused it do not trigger the next one.
+        flagTimes.length = 0;
+      }
+    }
+    decisions.push({ eventId: event.eventId, type: event.type, value, enqueuedAtMs, recorded });
+  }
+  return decisions;
+}
