@@ -53,3 +53,14 @@ export async function settlesNow(promise: Promise<unknown>): Promise<boolean> {
   await flush();
   return settled;
 }
+
+/** Awaits `promise`, but fails with `what` instead of hanging when it never settles. */
+export async function settleWithin<T>(promise: Promise<T>, what: string): Promise<T> {
+  let settled = false;
+  const tracked = promise.finally(() => {
+    settled = true;
+  });
+  tracked.catch(() => undefined); // the rejection is rethrown by the `return` below
+  await until(() => settled, what);
+  return tracked;
+}

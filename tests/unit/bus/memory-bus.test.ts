@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultTopology, MemoryBus, type MemoryBusOptions } from '../../../src/adapters/memory/memory-bus.js';
 import type { BusSource, OutgoingMessage, ReceivedMessage } from '../../../src/core/messaging/bus.js';
 import { PoisonMessageError } from '../../../src/core/messaging/poison.js';
-import { flush, gate, type Gate, settlesNow, until } from './async-helpers.js';
+import { flush, gate, type Gate, settlesNow, settleWithin, until } from './async-helpers.js';
 
 const topology = defaultTopology({
   ingressQueue: 'ingress',
@@ -81,7 +81,7 @@ function newGate(): Gate {
 afterEach(async () => {
   // A failed test may have left a handler parked on a gate; open them all so close() can finish.
   for (const g of gates.splice(0)) g.open();
-  await Promise.all(buses.splice(0).map((bus) => bus.close()));
+  await settleWithin(Promise.all(buses.splice(0).map((bus) => bus.close())), 'the buses to close');
 });
 
 function message(sessionId: string, n: number, extra: Partial<OutgoingMessage> = {}): OutgoingMessage {

@@ -6,7 +6,7 @@ import type { InboundMessage } from '../../../src/adapters/servicebus/sdk-port.j
 import type { BusSource, OutgoingMessage, ReceivedMessage } from '../../../src/core/messaging/bus.js';
 import { PoisonMessageError } from '../../../src/core/messaging/poison.js';
 import { recordingLogger } from '../../support/services.js';
-import { flush, gate, type Gate, settlesNow, until } from './async-helpers.js';
+import { flush, gate, type Gate, settlesNow, settleWithin, until } from './async-helpers.js';
 import { FakeClient, FakeSender, SettlementLog } from './fake-service-bus.js';
 
 const INGRESS: BusSource = { queue: 'ingress' };
@@ -59,7 +59,7 @@ function newGate(): Gate {
 
 afterEach(async () => {
   for (const g of gates.splice(0)) g.open();
-  await Promise.all(buses.splice(0).map((bus) => bus.close()));
+  await settleWithin(Promise.all(buses.splice(0).map((bus) => bus.close())), 'the buses to close');
 });
 
 describe('sendInBatches', () => {
@@ -339,7 +339,7 @@ describe('runSessionLoop', () => {
     try {
       await until(() => log.records.length === 1 && client.waitingAccepts === 1, 'the session after the errors');
     } finally {
-      await loop.close();
+      await settleWithin(loop.close(), 'the loop to close');
     }
     expect(log.records).toEqual([{ messageId: 'p1-1', kind: 'complete' }]);
     expect(lines).toEqual([
