@@ -7,6 +7,8 @@ import type { Logger } from '../core/logging/logger.js';
 import type { Consumer, Publisher } from '../core/messaging/bus.js';
 import type { TableStorage } from '../adapters/tables/table-storage.js';
 import type { IdempotencyStore, RateLimiter, SanctionStore } from '../core/ingestion/ports.js';
+import type { FairnessAudit } from '../core/fairness/audit.js';
+import type { FairnessStore } from '../core/fairness/ports.js';
 
 /**
  * What a function handler may use: the frozen settings, the logger, the clock, and the adapters
@@ -26,6 +28,8 @@ export interface AppContext {
   readonly tables: TableStorage | undefined;
   /** The gateway's stores: Redis when REDIS_URL is set, else in memory (one instance per process). */
   readonly stores: GatewayStores;
+  /** Fairness state (Redis or memory) and its audit trail (Table Storage or memory). */
+  readonly fairness: FairnessStores;
   /** This process's Prometheus registry (DESIGN §8); served at `/metrics` or pushed to the sidecar. */
   readonly metrics: Registry;
   /** Every configured dependency, for readiness and shutdown, in start-up order. */
@@ -40,4 +44,9 @@ export interface GatewayStores {
   readonly idempotency: IdempotencyStore;
   readonly rateLimiter: RateLimiter;
   readonly sanctions: SanctionStore;
+}
+
+export interface FairnessStores {
+  readonly store: FairnessStore;
+  readonly audit: FairnessAudit;
 }

@@ -7,7 +7,12 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Settings } from '../core/config/types.js';
 import type { Dependency } from '../core/health/dependency.js';
 import type { Logger } from '../core/logging/logger.js';
-import type { AppBus, AppContext, GatewayStores } from './app-context.js';
+import type { AppBus, AppContext, FairnessStores, GatewayStores } from './app-context.js';
+import { MemoryFairnessAudit } from '../adapters/memory/memory-fairness-audit.js';
+import { MemoryFairnessStore } from '../adapters/memory/memory-fairness-store.js';
+import { createRedisFairnessStore } from '../adapters/redis/redis-fairness-store.js';
+import { createTableFairnessAudit } from '../adapters/tables/table-fairness-audit.js';
+import { fairnessRetention } from '../core/fairness/retention.js';
 import { MemoryIdempotencyStore } from '../adapters/memory/memory-idempotency-store.js';
 import { MemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
 import { MemorySanctionStore } from '../adapters/memory/memory-sanction-store.js';
@@ -49,6 +54,14 @@ export function createAppContext(options: CompositionOptions): AppContext {
     };
   });
 
+  const fairness = lazy((): FairnessStores => {
+    const retention = fairnessRetention(settings);
+    return {
+      store: redis ? createRedisFairnessStore({ client: redis.get().client, retention }) : new MemoryFairnessStore(retention),
+      audit: tables ? createTableFairnessAudit({ tables: tables.get() }) : new MemoryFairnessAudit(),
+    };
+  });
+
   const dependencies: Dependency[] = [busDependency(settings, bus)];
   if (redis) dependencies.push(lazyDependency({ name: 'redis', target: redis }));
   if (mysql) dependencies.push(lazyDependency({ name: 'mysql', target: mysql }));
@@ -78,6 +91,9 @@ export function createAppContext(options: CompositionOptions): AppContext {
     },
     get stores() {
       return stores.get();
+    },
+    get fairness() {
+      return fairness.get();
     },
     metrics,
     dependencies,

@@ -1,4 +1,5 @@
 import type { FunctionDefinition } from './definition.js';
+import { fairness } from './fairness/fairness.js';
 import { postEvent, postEventBatch } from './gateway/events.js';
 import { healthz, readyz } from './health.js';
 import { openApiFunction } from './openapi/openapi.js';
@@ -12,5 +13,6 @@ export const functions: readonly FunctionDefinition[] = [
   readyz,
   postEvent,
   postEventBatch,
+  fairness,
   openApiFunction({ catalog: () => functions }),
 ];

@@ -43,6 +43,7 @@ export function gatewayHarness(env: Record<string, string> = {}, now: () => numb
     mysql: base.mysql,
     tables: base.tables,
     stores: base.stores,
+    fairness: base.fairness,
     metrics: base.metrics,
     dependencies: base.dependencies,
     close: () => base.close(),

@@ -34,14 +34,14 @@ export type Settlement =
       readonly kind: 'abandon';
       /** Dead-letter description if a message runs out of deliveries. */
       readonly description: string;
-      readonly poison?: { readonly messageIds: ReadonlySet<string>; readonly reason: string };
+      readonly poison?: { readonly messageIds: ReadonlySet<string>; readonly reason: string; readonly othersHandled: boolean };
     };
 
 /** How a handler's failure settles its batch: poison messages dead-lettered, the rest abandoned. */
 export function settlementFor(error: unknown): Settlement {
   const description = error instanceof Error ? error.message : String(error);
   if (!isPoisonMessageError(error)) return { kind: 'abandon', description };
-  return { kind: 'abandon', description, poison: { messageIds: new Set(error.messageIds), reason: error.reason } };
+  return { kind: 'abandon', description, poison: { messageIds: new Set(error.messageIds), reason: error.reason, othersHandled: error.othersHandled } };
 }
 
 export const MAX_DELIVERY_COUNT_EXCEEDED = 'MaxDeliveryCountExceeded';
@@ -125,6 +125,8 @@ export class SourceStore {
     for (const message of lease.messages) {
       if (settlement.poison?.messageIds.has(message.messageId) === true) {
         this.deadLetter(message, settlement.poison.reason, settlement.description, now);
+      } else if (settlement.poison?.othersHandled === true) {
+        // Completed: the handler processed it; only its poison neighbours failed.
       } else if (message.deliveryCount >= this.maxDeliveryCount) {
         this.deadLetter(message, MAX_DELIVERY_COUNT_EXCEEDED, settlement.description, now);
       } else {

@@ -44,7 +44,8 @@ export const DEFAULT_DUPLICATE_DETECTION_WINDOW_MS = 10 * 60 * 1000;
 
 /**
  * DESIGN §3: the ingress queue with sessions (playerId) and duplicate detection (eventId), and the
- * verified topic with its two session-enabled subscriptions.
+ * verified topic with its two session-enabled subscriptions; the topic also detects duplicates
+ * (topology.json), so a verdict re-published after a redelivery reaches consumers once.
  */
 export function defaultTopology(names: TopologyNames): MemoryTopology {
   return {
@@ -59,6 +60,7 @@ export function defaultTopology(names: TopologyNames): MemoryTopology {
     topics: [
       {
         name: names.verifiedTopic,
+        duplicateDetectionWindowMs: DEFAULT_DUPLICATE_DETECTION_WINDOW_MS,
         subscriptions: [
           { name: names.progressionSubscription, requiresSession: true, maxDeliveryCount: names.maxDeliveryCount },
           { name: names.leaderboardSubscription, requiresSession: true, maxDeliveryCount: names.maxDeliveryCount },

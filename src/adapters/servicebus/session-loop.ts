@@ -102,10 +102,11 @@ export async function handleBatch(deliveries: readonly Delivery[], handler: Batc
   const description = failure instanceof Error ? failure.message : String(failure);
   const poison = isPoisonMessageError(failure) ? new Set(failure.messageIds) : new Set<string>();
   const reason = isPoisonMessageError(failure) ? failure.reason : '';
+  const othersHandled = isPoisonMessageError(failure) && failure.othersHandled;
   logger.warn('batch handler failed', { err: failure, messages: messages.length, poison: poison.size });
   await settleAll(
     deliveries.map((d, i) =>
-      poison.has(messages[i]?.messageId ?? '') ? d.deadLetter(reason, description) : d.abandon(),
+      poison.has(messages[i]?.messageId ?? '') ? d.deadLetter(reason, description) : othersHandled ? d.complete() : d.abandon(),
     ),
     logger,
   );

@@ -5,7 +5,10 @@ import { judge, sanctionFor, type FairnessParams, type SanctionPolicy } from './
 
 export interface JudgedEvent {
   readonly event: AcceptedEvent;
+  /** Broker time: the flood window uses it because a client cannot forge it. */
   readonly enqueuedAtMs: number;
+  /** W3C trace context carried from the gateway (empty when the message had none). */
+  readonly traceparent: string;
 }
 
 /**

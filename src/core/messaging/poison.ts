@@ -3,7 +3,8 @@
  * unknown event type, a schema the consumer will never accept). Redelivering them would only burn
  * the delivery budget and delay the rest of their session, so every bus adapter moves the named
  * messages straight to the dead-letter queue with `reason` and this error's message as the
- * description; the other messages of the batch are abandoned as for any other failure.
+ * description. The other messages of the batch are abandoned as for any other failure, unless
+ * the handler says it fully handled them (`othersHandled`): then they are completed.
  *
  * Adapters: the memory bus and the Service Bus SDK adapter honour it directly. Under the Functions
  * host (Service Bus trigger) it has to be mapped onto the SDK-binding message actions
@@ -16,17 +17,21 @@ export class PoisonMessageError extends Error {
   readonly messageIds: readonly string[];
   /** Short machine-readable reason, e.g. `MalformedEnvelope`; becomes the dead-letter reason. */
   readonly reason: string;
+  /** True when every other message of the batch was handled and may be completed. */
+  readonly othersHandled: boolean;
 
   constructor(options: {
     readonly messageIds: readonly string[];
     readonly reason: string;
     /** Human-readable detail; becomes the dead-letter description. */
     readonly description: string;
+    readonly othersHandled?: boolean;
     readonly cause?: unknown;
   }) {
     super(options.description, options.cause === undefined ? undefined : { cause: options.cause });
     this.messageIds = [...options.messageIds];
     this.reason = options.reason;
+    this.othersHandled = options.othersHandled ?? false;
   }
 }
 

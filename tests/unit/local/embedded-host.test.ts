@@ -78,7 +78,7 @@ describe('embedded host HTTP', () => {
 });
 
 describe('embedded host gateway over real HTTP', () => {
-  it('accepts a signed event and lands it on the memory bus ingress queue', async () => {
+  it('accepts a signed event; fairness passes it on to both verified-topic subscriptions', async () => {
     const { signRequest } = await import('../../../src/core/ingestion/signing.js');
     const { DEVELOPMENT_HMAC_KEY } = await import('../../../src/core/config/settings-key-rings.js');
     const { MemoryBus } = await import('../../../src/adapters/memory/memory-bus.js');
@@ -97,6 +97,9 @@ describe('embedded host gateway over real HTTP', () => {
     expect(await res.json()).toEqual({ eventId: '3b241101-e2bb-4255-8caf-4136c566a962', status: 'accepted' });
     const { bus } = app;
     if (!(bus instanceof MemoryBus)) throw new Error('expected the memory bus');
-    expect(bus.activeMessageCount({ queue: 'liveops-ingress' })).toBe(1);
+    await bus.idle();
+    expect(bus.activeMessageCount({ queue: 'liveops-ingress' })).toBe(0);
+    expect(bus.activeMessageCount({ topic: 'liveops-verified', subscription: 'progression' })).toBe(1);
+    expect(bus.activeMessageCount({ topic: 'liveops-verified', subscription: 'leaderboard' })).toBe(1);
   });
 });
