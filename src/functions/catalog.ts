@@ -1,4 +1,5 @@
 import type { FunctionDefinition } from './definition.js';
+import { fairnessAdminFunctions } from './admin/fairness-admin.js';
 import { fairness } from './fairness/fairness.js';
 import { postEvent, postEventBatch } from './gateway/events.js';
 import { healthz, readyz } from './health.js';
@@ -14,5 +15,6 @@ export const functions: readonly FunctionDefinition[] = [
   postEvent,
   postEventBatch,
   fairness,
+  ...fairnessAdminFunctions,
   openApiFunction({ catalog: () => functions }),
 ];

@@ -64,7 +64,10 @@ export function newEventBody(overrides: Record<string, unknown> = {}): Record<st
 
 /** A request signed with the published development key (kid `dev`) unless told otherwise. */
 export function signedRequest(options: {
+  readonly method?: 'GET' | 'POST';
   readonly path?: string;
+  /** Route parameters, as the host extracts them from the path. */
+  readonly params?: Record<string, string>;
   readonly body: unknown;
   readonly headers?: Record<string, string>;
   readonly kid?: string;
@@ -79,15 +82,17 @@ export function signedRequest(options: {
     kid: options.kid ?? 'dev',
     key: Buffer.from(options.key ?? DEVELOPMENT_HMAC_KEY),
     t: options.tS ?? Math.floor(NOW_MS / 1000),
-    method: 'POST',
+    method: options.method ?? 'POST',
     path,
     body: Buffer.from(options.signBody ?? raw),
   });
+  const method = options.method ?? 'POST';
   return new HttpRequest({
-    method: 'POST',
+    method,
     url: `http://localhost:7071${path}`,
     headers: { 'content-type': 'application/json', 'x-signature': signature, ...options.headers },
-    body: { string: raw },
+    ...(options.params === undefined ? {} : { params: options.params }),
+    ...(method === 'GET' ? {} : { body: { string: raw } }),
   });
 }
 

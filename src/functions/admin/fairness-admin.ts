@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { ClientError, DependencyUnavailableError, problems } from '../../core/errors/errors.js';
+import { toVerifiedMessage } from '../../core/fairness/gate.js';
+import { PLAYER_ID } from '../../core/ingestion/envelope.js';
+import { httpFunction, json } from '../http/http-function.js';
+import { adminRoute } from './admin-route.js';
+
+const MAX_BLOCK_S = 365 * 24 * 3600;
+const blockBody = z.strictObject({ seconds: z.int().min(1).max(MAX_BLOCK_S), reason: z.string().min(1).max(500) });
+const unblockBody = z.strictObject({ reason: z.string().min(1).max(500) });
+const quarantineQuery = z.object({
+  playerId: z.string().regex(PLAYER_ID).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+function playerIdOf(params: Record<string, string>): string {
+  const playerId = params.playerId ?? '';
+  if (!PLAYER_ID.test(playerId)) throw problems.validation([{ path: 'playerId', message: `playerId must match ${PLAYER_ID.source}` }]);
+  return playerId;
+}
+
+const ADMIN_REFUSALS = {
+  400: { description: 'Invalid request (`errors`)' },
+  401: { description: 'Signature missing or invalid' },
+  403: { description: 'The key is not in ADMIN_KEY_IDS' },
+  503: { description: 'A dependency is down (Retry-After)' },
+} as const;
+
+/** `GET /api/admin/players/{playerId}/fairness`: the player's flags, sanctions and current block. */
+export const adminPlayerFairness = httpFunction({
+  name: 'adminPlayerFairness',
+  route: 'admin/players/{playerId}/fairness',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  docs: { summary: "A player's fairness record: flags, sanctions, current block", tags: ['admin'], signed: true, responses: { 200: { description: '`{flags, sanctions, blockedUntil?}`' }, ...ADMIN_REFUSALS } },
+  build: adminRoute({
+    handle: async ({ app, request }) => {
+      const playerId = playerIdOf(request.params);
+      const [entries, sanction] = await Promise.all([
+        app.fairness.audit.entries(playerId),
+        app.stores.sanctions.activeSanction({ playerId, nowMs: app.now() }),
+      ]);
+      return json(200, {
+        playerId,
+        flags: entries.filter((e) => e.kind === 'flag'),
+        sanctions: entries.filter((e) => e.kind !== 'flag'),
+        ...(sanction === undefined ? {} : { blockedUntil: new Date(sanction.blockedUntilMs).toISOString(), blockReason: sanction.reason }),
+      });
+    },
+  }),
+});
+
+/** `POST /api/admin/players/{playerId}/block` `{seconds, reason}`. */
+export const adminBlockPlayer = httpFunction({
+  name: 'adminBlockPlayer',
+  route: 'admin/players/{playerId}/block',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  docs: { summary: 'Block a player (audited)', tags: ['admin'], signed: true, requestBody: () => blockBody, responses: { 200: { description: '`{playerId, blockedUntil}`' }, ...ADMIN_REFUSALS } },
+  build: adminRoute({
+    body: blockBody,
+    handle: async ({ app, request, body, kid }) => {
+      const playerId = playerIdOf(request.params);
+      const nowMs = app.now();
+      const untilMs = nowMs + body.seconds * 1000;
+      await app.stores.sanctions.block({ playerId, untilMs, reason: `admin: ${body.reason}`, nowMs });
+      await app.fairness.audit.record({ kind: 'admin-block', playerId, atMs: nowMs, untilMs, reason: body.reason, by: kid });
+      const active = await app.stores.sanctions.activeSanction({ playerId, nowMs });
+      return json(200, { playerId, blockedUntil: new Date(active?.blockedUntilMs ?? untilMs).toISOString() });
+    },
+  }),
+});
+
+/** `POST /api/admin/players/{playerId}/unblock` `{reason}`. */
+export const adminUnblockPlayer = httpFunction({
+  name: 'adminUnblockPlayer',
+  route: 'admin/players/{playerId}/unblock',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  docs: { summary: 'Lift a block (audited)', tags: ['admin'], signed: true, requestBody: () => unblockBody, responses: { 200: { description: '`{playerId, blocked: false}`' }, ...ADMIN_REFUSALS } },
+  build: adminRoute({
+    body: unblockBody,
+    handle: async ({ app, request, body, kid }) => {
+      const playerId = playerIdOf(request.params);
+      await app.stores.sanctions.unblock({ playerId });
+      await app.fairness.audit.record({ kind: 'admin-unblock', playerId, atMs: app.now(), reason: body.reason, by: kid });
+      return json(200, { playerId, blocked: false });
+    },
+  }),
+});
+
+/** `GET /api/admin/quarantine?playerId=&limit=`: quarantined events, newest first. */
+export const adminListQuarantine = httpFunction({
+  name: 'adminListQuarantine',
+  route: 'admin/quarantine',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  docs: { summary: 'Quarantined events, newest first', tags: ['admin'], signed: true, query: () => quarantineQuery, responses: { 200: { description: '`{items:[{event, verdict, quarantinedAt, released?}]}`' }, ...ADMIN_REFUSALS } },
+  build: adminRoute({
+    handle: async ({ app, request }) => {
+      const query = quarantineQuery.safeParse(Object.fromEntries(request.query.entries()));
+      if (!query.success) throw problems.validation(query.error.issues.map((issue) => ({ path: `query.${issue.path.join('.')}`, message: issue.message })));
+      const items = await app.fairness.audit.listQuarantine({ limit: query.data.limit, ...(query.data.playerId === undefined ? {} : { playerId: query.data.playerId }) });
+      return json(200, { items });
+    },
+  }),
+});
+
+/**
+ * `POST /api/admin/quarantine/{eventId}/release`: forwards a quarantined event to the verified
+ * topic, exactly once. Publish first, then mark: a crash in between leaves it unreleased and the
+ * retry publishes again, which the topic's duplicate detection and the consumers' eventId dedup
+ * absorb; marking first could lose the event.
+ */
+export const adminReleaseQuarantined = httpFunction({
+  name: 'adminReleaseQuarantined',
+  route: 'admin/quarantine/{eventId}/release',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  docs: {
+    summary: 'Release a quarantined event to the verified topic (exactly once, audited)',
+    tags: ['admin'],
+    signed: true,
+    responses: { 200: { description: '`{eventId, released: true}`' }, 404: { description: 'No such quarantined event' }, 409: { description: 'Already released' }, ...ADMIN_REFUSALS },
+  },
+  build: adminRoute({
+    handle: async ({ app, request, kid }) => {
+      const eventId = request.params.eventId ?? '';
+      if (!z.uuid().safeParse(eventId).success) throw problems.validation([{ path: 'eventId', message: 'eventId must be a UUID' }]);
+      const item = await app.fairness.audit.findQuarantined(eventId);
+      if (item === undefined) throw problems.notFound(`No quarantined event ${eventId}`);
+      if (item.released !== undefined) throw alreadyReleased(eventId);
+      const message = toVerifiedMessage({ event: item.event, enqueuedAtMs: item.quarantinedAtMs, traceparent: item.traceparent }, { kind: 'pass' });
+      try {
+        await app.bus.send(app.settings.bus.verifiedTopic, [message]);
+      } catch (error: unknown) {
+        throw new DependencyUnavailableError({ dependency: 'bus', cause: error });
+      }
+      const nowMs = app.now();
+      const result = await app.fairness.audit.markReleased({ eventId, atMs: nowMs, by: kid });
+      if (result.outcome === 'released') {
+        await app.fairness.audit.record({ kind: 'release', playerId: item.event.playerId, eventId, atMs: nowMs, by: kid });
+      }
+      if (result.outcome === 'already') throw alreadyReleased(eventId);
+      return json(200, { eventId, released: true });
+    },
+  }),
+});
+
+function alreadyReleased(eventId: string): ClientError {
+  return new ClientError({ type: 'already-released', title: 'Conflict', status: 409, detail: `Event ${eventId} was already released` });
+}
+
+export const fairnessAdminFunctions = [adminPlayerFairness, adminBlockPlayer, adminUnblockPlayer, adminListQuarantine, adminReleaseQuarantined] as const;
