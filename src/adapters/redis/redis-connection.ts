@@ -43,6 +43,8 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     // A command that gets no reply (half-open TCP, stuck server) must not hang a request.
     commandTimeout: timeoutMs,
     connectionName: `liveops:${name}`,
+    // Commands issued in the same tick (a batch's per-event scripts) go out in one write.
+    enableAutoPipelining: true,
     retryStrategy: (attempt) => Math.min(attempt * RECONNECT_STEP_MS, RECONNECT_MAX_MS),
   });
 
