@@ -1,4 +1,4 @@
-import { Agent, createServer, request, type Server } from 'node:http';
+import { createServer, request, type Agent, type Server } from 'node:http';
 
 export const HOST = '127.0.0.1';
 
