@@ -88,6 +88,7 @@ function readFairness(reader: SettingsReader): Settings['fairness'] {
   const fairness = {
     floodMaxPerSec: int('FLOOD_MAX_PER_SEC', { default: 10, max: 1_000_000 }),
     anomalyZ: reader.read('ANOMALY_Z', positiveNumber(1000), 3.5),
+    anomalyMinFactor: reader.read('ANOMALY_MIN_FACTOR', positiveNumber(1000), 3),
     history: int('FAIRNESS_HISTORY', { default: 50, max: 10_000 }),
     flagThreshold: int('FLAG_THRESHOLD', { default: 3, max: 10_000 }),
     flagWindowS: int('FLAG_WINDOW_S', { default: 3600, max: YEAR_S }),

@@ -36,6 +36,8 @@ export interface Settings {
   readonly fairness: {
     readonly floodMaxPerSec: number;
     readonly anomalyZ: number;
+    /** ANOMALY_MIN_FACTOR: an anomaly must also be this multiple of the usual value. */
+    readonly anomalyMinFactor: number;
     readonly history: number;
     readonly flagThreshold: number;
     readonly flagWindowS: number;

@@ -7,7 +7,7 @@ import type { AcceptedEvent, EnvelopeSchema } from '../ingestion/envelope.js';
 import type { FairnessAudit } from './audit.js';
 import { judgeBatch, type JudgedEvent } from './judge-batch.js';
 import type { Decision, FairnessStore } from './ports.js';
-import type { FairnessParams, SanctionPolicy, Verdict } from './verdict.js';
+import { historyKey, type FairnessParams, type SanctionPolicy, type Verdict } from './verdict.js';
 
 /** What the gate reports, for metrics; kept as plain callbacks so core stays free of prom-client. */
 export interface GateObserver {
@@ -77,7 +77,7 @@ export class FairnessGate {
   async #processPlayer(playerId: string, events: readonly JudgedEvent[], started: number): Promise<OutgoingMessage[]> {
     const { store, params, policy } = this.#o;
     const nowMs = this.#o.now();
-    const state = await store.load({ playerId, eventIds: events.map((e) => e.event.eventId), types: [...new Set(events.map((e) => e.event.type))], nowMs });
+    const state = await store.load({ playerId, eventIds: events.map((e) => e.event.eventId), types: [...new Set(events.map((e) => historyKey(e.event)))], nowMs });
     const decisions = judgeBatch({ events, state, params, policy, nowMs });
     const recorded = await store.commit({ playerId, decisions, nowMs });
     const forward: OutgoingMessage[] = [];

@@ -1,7 +1,7 @@
 import type { AcceptedEvent } from '../ingestion/envelope.js';
 import { eventValue } from '../ingestion/envelope.js';
 import type { Decision, PlayerState, RecordedVerdict } from './ports.js';
-import { judge, sanctionFor, type FairnessParams, type SanctionPolicy } from './verdict.js';
+import { historyKey, judge, sanctionFor, type FairnessParams, type SanctionPolicy } from './verdict.js';
 
 export interface JudgedEvent {
   readonly event: AcceptedEvent;
@@ -33,23 +33,24 @@ export function judgeBatch(options: {
 
   for (const { event, enqueuedAtMs } of options.events) {
     const value = eventValue(event);
+    const key = historyKey(event);
     const already = state.recorded.get(event.eventId);
     if (already !== undefined || seen.has(event.eventId)) {
       // A redelivery, or the same eventId twice in one batch: the first verdict stands, no effects.
       const first = already ?? decisions.find((d) => d.eventId === event.eventId)?.recorded;
-      if (first !== undefined) decisions.push({ eventId: event.eventId, type: event.type, value, enqueuedAtMs, recorded: first });
+      if (first !== undefined) decisions.push({ eventId: event.eventId, type: key, value, enqueuedAtMs, recorded: first });
       continue;
     }
     seen.add(event.eventId);
-    const history = histories.get(event.type) ?? [];
+    const history = histories.get(key) ?? [];
     const eventsLastSecond = eventTimes.filter((t) => t > enqueuedAtMs - 1000 && t <= enqueuedAtMs).length;
-    const verdict = judge(event, { history, eventsLastSecond, population: state.population[event.type] ?? [] }, params);
+    const verdict = judge(event, { history, eventsLastSecond, population: state.population[key] ?? [] }, params);
 
     eventTimes.push(enqueuedAtMs);
     let recorded: RecordedVerdict = { verdict };
     if (verdict.kind === 'pass' && value !== undefined) {
       history.push(value);
-      histories.set(event.type, history.slice(-params.history));
+      histories.set(key, history.slice(-params.history));
     } else if (verdict.kind === 'flag') {
       flagTimes.push(nowMs);
       const flagsInWindow = flagTimes.filter((t) => t > nowMs - policy.flagWindowS * 1000).length;
@@ -61,7 +62,7 @@ export function judgeBatch(options: {
         flagTimes.length = 0;
       }
     }
-    decisions.push({ eventId: event.eventId, type: event.type, value, enqueuedAtMs, recorded });
+    decisions.push({ eventId: event.eventId, type: key, value, enqueuedAtMs, recorded });
   }
   return decisions;
 }

@@ -25,6 +25,7 @@ export interface PlayerState {
 
 export interface Decision {
   readonly eventId: string;
+  /** The history key (`historyKey`): the event type, or `boss_kill:t<tier>`. */
   readonly type: string;
   /** The judged value, when the type has one. */
   readonly value: number | undefined;

@@ -22,23 +22,19 @@ function meanAbsoluteDeviation(values: readonly number[], center: number): numbe
   return values.reduce((sum, v) => sum + Math.abs(v - center), 0) / values.length;
 }
 
-/**
- * Floor of the spread, relative to the median: a player whose last 50 boss kills were all worth
- * exactly 1500 has MAD 0, and without a floor 1501 would be "infinitely" anomalous.
- */
-const RELATIVE_SPREAD_FLOOR = 0.05;
 
 /**
  * The modified z-score of `x` against `history`. When MAD is 0 (more than half the values equal),
  * it falls back to the mean absolute deviation scaled to the same units (×1.2533, the ratio of
- * the two for normal data, as in IBM's and Iglewicz–Hoaglin's guidance), and the spread is never
- * taken below 5 % of the median (or 1), so only a real jump counts.
+ * the two for normal data, as in IBM's and Iglewicz–Hoaglin's guidance). The spread is never taken
+ * below `minSpread`: a player whose last 50 boss kills were all worth exactly 1500 has MAD 0, and
+ * without a floor 1501 would be "infinitely" anomalous.
  */
-export function modifiedZScore(x: number, history: readonly number[]): number {
+export function modifiedZScore(x: number, history: readonly number[], minSpread: number): number {
   const center = median(history);
   const spread = mad(history, center);
   const z = (scale: number): number => (0.6745 * (x - center)) / scale;
-  const floor = Math.max(Math.abs(center) * RELATIVE_SPREAD_FLOOR, 1);
+  const floor = minSpread;
   if (spread > 0) return z(Math.max(spread, floor * 0.6745));
   // 0.6745 · (x − m) / (1.2533 · MeanAD), i.e. (x − m) / (1.2533 · MeanAD) in standard units.
   const meanAd = meanAbsoluteDeviation(history, center);

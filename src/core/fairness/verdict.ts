@@ -1,6 +1,6 @@
 import { eventValue, type AcceptedEvent } from '../ingestion/envelope.js';
 import type { FairnessCaps } from '../config/types.js';
-import { modifiedZScore } from './statistics.js';
+import { median, modifiedZScore } from './statistics.js';
 
 export type FlagRule = 'anomaly' | 'anomaly-population' | 'cap';
 
@@ -12,6 +12,8 @@ export type Verdict =
 export interface FairnessParams {
   readonly floodMaxPerSec: number;
   readonly anomalyZ: number;
+  /** An anomaly must also be at least this many times the reference median (ANOMALY_MIN_FACTOR). */
+  readonly anomalyMinFactor: number;
   /** Values kept per player and type (FAIRNESS_HISTORY). */
   readonly history: number;
   /** Below this many values of their own, a player is judged against the population. */
@@ -47,12 +49,41 @@ export function judge(event: AcceptedEvent, window: PlayerWindow, params: Fairne
 
   const own = window.history.length >= params.minHistory;
   const reference = own ? window.history : window.population;
-  if (reference.length < params.minHistory) return { kind: 'pass' };
-  const z = modifiedZScore(value, reference);
-  if (z > params.anomalyZ) {
-    return { kind: 'flag', rule: own ? 'anomaly' : 'anomaly-population', value, statistic: round(z), threshold: params.anomalyZ };
+  // A population sample only stands for "everyone" once it holds many players' values; right after
+  // a cold start its few values would make strong honest newcomers look like outliers.
+  if (reference.length < (own ? params.minHistory : params.minHistory * POPULATION_FACTOR)) return { kind: 'pass' };
+  // Scores are taken on log(1 + value): game values are multiplicative (skill × tier × luck, a
+  // roughly log-normal spread), and so is cheating (×10), which a raw-scale z-score confuses with
+  // a strong player's good day. The floor keeps a near-constant history from flagging a 10 % move.
+  const logs = reference.map(Math.log1p);
+  const z = modifiedZScore(Math.log1p(value), logs, LOG_SPREAD_FLOOR);
+  // With a short history the MAD itself is noisy, and a strong player's best game can clear the z
+  // threshold; a cheat that matters is a multiple of the usual value, so both must hold.
+  const factor = Math.expm1(Math.log1p(value) - median(logs)) > 0 ? Math.log1p(value) - median(logs) : 0;
+  // Against the population the bar is higher: skill differences are real, so the best honest
+  // newcomers sit far above the median; a newcomer must stand out beyond them.
+  const threshold = own ? params.anomalyZ : params.anomalyZ + POPULATION_Z_MARGIN;
+  if (z > threshold && factor >= Math.log(params.anomalyMinFactor)) {
+    return { kind: 'flag', rule: own ? 'anomaly' : 'anomaly-population', value, statistic: round(z), threshold };
   }
   return { kind: 'pass' };
+}
+
+/** Added to ANOMALY_Z when judging against the population (see judge). */
+const POPULATION_Z_MARGIN = 1.5;
+
+/** How many times FAIRNESS_MIN_HISTORY values the population sample needs before it is used. */
+const POPULATION_FACTOR = 10;
+
+/** About ±10 % in value, in log units: a smaller spread is treated as this one. */
+const LOG_SPREAD_FLOOR = 0.1;
+
+/**
+ * The history an event is compared with: its type, and for boss kills also the tier, because
+ * points scale with the boss (a tier-7 kill is not a spike for a player who usually takes tier 4).
+ */
+export function historyKey(event: AcceptedEvent): string {
+  return event.type === 'boss_kill' ? `boss_kill:t${event.payload.tier}` : event.type;
 }
 
 function capOf(event: AcceptedEvent, caps: FairnessCaps): number | undefined {

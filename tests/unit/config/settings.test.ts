@@ -42,6 +42,7 @@ describe('parseSettings defaults', () => {
     expect(settings.fairness).toEqual({
       floodMaxPerSec: 10,
       anomalyZ: 3.5,
+      anomalyMinFactor: 3,
       history: 50,
       flagThreshold: 3,
       flagWindowS: 3600,

@@ -63,7 +63,8 @@ describe('fairness function on the embedded bus', () => {
 
   it('judges a new player against the population', async () => {
     const { app, bus } = setup();
-    await sendEach(bus, HONEST.map((points, i) => bossKill(`crowd_${i}`, points)));
+    // The population sample counts once it holds 10 × FAIRNESS_MIN_HISTORY values.
+    await sendEach(bus, Array.from({ length: 110 }, (_, i) => bossKill(`crowd_${i}`, HONEST[i % HONEST.length] ?? 1500)));
     await sendEach(bus, [bossKill('newbie', 20_000)]);
     expect((await app.fairness.audit.listQuarantine({ playerId: 'newbie', limit: 1 }))[0]?.verdict.rule).toBe('anomaly-population');
   });

@@ -48,7 +48,7 @@ function gate(): { gate: FairnessGate; store: MemoryFairnessStore; sent: Outgoin
     },
     verifiedTopic: 'liveops-verified',
     schema: envelopeSchema({ payloadMax: DEFAULT_PAYLOAD_MAX, maxSeason: 1000 }),
-    params: { floodMaxPerSec: 10, anomalyZ: 3.5, history: 50, minHistory: 10, caps: DEFAULT_FAIRNESS_CAPS },
+    params: { floodMaxPerSec: 10, anomalyZ: 3.5, anomalyMinFactor: 3, history: 50, minHistory: 10, caps: DEFAULT_FAIRNESS_CAPS },
     policy: { flagThreshold: 3, flagWindowS: 3600, blockSec: 60, maxBlockSec: 86_400 },
     logger: silentLogger,
     observer: { verdict: (v) => { verdicts.push(v); }, sanction: () => undefined },
@@ -65,8 +65,8 @@ describe('FairnessGate exactly-once', () => {
     await g.process(batch.map((m) => ({ ...m, deliveryCount: 2 })));
     expect(verdicts).toHaveLength(3);
     expect(sent.map((m) => m.messageId)).toEqual([...batch, ...batch].map((m) => m.messageId));
-    const state = await store.load({ playerId: 'player_1', eventIds: [], types: ['boss_kill'], nowMs: NOW });
-    expect(state.histories.boss_kill).toEqual([1400, 1500, 1600]);
+    const state = await store.load({ playerId: 'player_1', eventIds: [], types: ['boss_kill:t3'], nowMs: NOW });
+    expect(state.histories['boss_kill:t3']).toEqual([1400, 1500, 1600]);
     expect(state.recentEventTimes).toHaveLength(3);
   });
 

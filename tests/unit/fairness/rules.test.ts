@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_FAIRNESS_CAPS } from '../../../src/core/config/settings-payload.js';
 import type { AcceptedEvent } from '../../../src/core/ingestion/envelope.js';
 import { mad, median, modifiedZScore } from '../../../src/core/fairness/statistics.js';
-import { judge, sanctionFor, type FairnessParams } from '../../../src/core/fairness/verdict.js';
+import { historyKey, judge, sanctionFor, type FairnessParams } from '../../../src/core/fairness/verdict.js';
 
-const PARAMS: FairnessParams = { floodMaxPerSec: 10, anomalyZ: 3.5, history: 50, minHistory: 10, caps: DEFAULT_FAIRNESS_CAPS };
+const PARAMS: FairnessParams = { floodMaxPerSec: 10, anomalyZ: 3.5, anomalyMinFactor: 3, history: 50, minHistory: 10, caps: DEFAULT_FAIRNESS_CAPS };
 /** 2026-11-25T08:00:00Z */
 const NOW = Date.UTC(2026, 10, 25, 8);
 
@@ -22,17 +22,17 @@ describe('robust statistics', () => {
   });
 
   it('modified z-score: a ×10 spike is far out, ordinary variance is not', () => {
-    expect(modifiedZScore(15_000, honest)).toBeGreaterThan(100);
-    expect(modifiedZScore(1650, honest)).toBeLessThan(3.5);
+    expect(modifiedZScore(15_000, honest, 1)).toBeGreaterThan(100);
+    expect(modifiedZScore(1650, honest, 1)).toBeLessThan(3.5);
   });
 
-  it('falls back sanely when MAD is 0 (most values equal)', () => {
+  it('falls back sanely when MAD is 0 (most values equal), never below the spread floor', () => {
     const flat = Array.from({ length: 20 }, () => 1500);
-    expect(Number.isFinite(modifiedZScore(1501, flat))).toBe(true);
-    expect(modifiedZScore(1501, flat)).toBeLessThan(3.5);
-    expect(modifiedZScore(15_000, flat)).toBeGreaterThan(3.5);
+    expect(Number.isFinite(modifiedZScore(1501, flat, 75))).toBe(true);
+    expect(modifiedZScore(1501, flat, 75)).toBeLessThan(3.5);
+    expect(modifiedZScore(15_000, flat, 75)).toBeGreaterThan(3.5);
     const mostlyFlat = [...flat, 1600, 1700];
-    expect(modifiedZScore(1550, mostlyFlat)).toBeLessThan(3.5);
+    expect(modifiedZScore(1550, mostlyFlat, 75)).toBeLessThan(3.5);
   });
 });
 
@@ -52,11 +52,25 @@ describe('judge', () => {
     expect(verdict.kind === 'flag' && verdict.statistic > 3.5).toBe(true);
   });
 
-  it('judges a new player against the population, and passes when neither has enough data', () => {
-    const newbie = { history: [1500], eventsLastSecond: 0, population: honest };
-    expect(judge(bossKill(15_000), newbie, PARAMS)).toMatchObject({ kind: 'flag', rule: 'anomaly-population' });
+  it('judges a new player against the population, with a higher bar, once the sample is large', () => {
+    const population = Array.from({ length: 100 }, (_, i) => honest[i % honest.length] ?? 1500);
+    const newbie = { history: [1500], eventsLastSecond: 0, population };
+    expect(judge(bossKill(15_000), newbie, PARAMS)).toMatchObject({ kind: 'flag', rule: 'anomaly-population', threshold: 5 });
     expect(judge(bossKill(1500), newbie, PARAMS)).toEqual({ kind: 'pass' });
-    expect(judge(bossKill(15_000), { history: [], eventsLastSecond: 0, population: [1, 2] }, PARAMS)).toEqual({ kind: 'pass' });
+    // Ten values of a cold start are not yet "the population".
+    expect(judge(bossKill(15_000), { history: [], eventsLastSecond: 0, population: honest }, PARAMS)).toEqual({ kind: 'pass' });
+  });
+
+  it('needs the value to be ANOMALY_MIN_FACTOR times the usual one, not only a high z', () => {
+    // A very steady player: 2 200 is far out in z, but not three times the usual 1 500.
+    const steady = Array.from({ length: 20 }, (_, i) => 1490 + (i % 3) * 10);
+    expect(judge(bossKill(2_200), { history: steady, eventsLastSecond: 0, population: [] }, PARAMS)).toEqual({ kind: 'pass' });
+    expect(judge(bossKill(4_600), { history: steady, eventsLastSecond: 0, population: [] }, PARAMS)).toMatchObject({ kind: 'flag', rule: 'anomaly' });
+  });
+
+  it('compares boss kills per tier', () => {
+    expect(historyKey(bossKill(1500))).toBe('boss_kill:t3');
+    expect(historyKey({ ...bossKill(1), type: 'progression', payload: { deltaXp: 5, activity: 'quest' } })).toBe('progression');
   });
 
   it('never flags a low value (a bad match is not cheating)', () => {
