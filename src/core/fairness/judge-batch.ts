@@ -1,7 +1,8 @@
 import type { AcceptedEvent } from '../ingestion/envelope.js';
 import { eventValue } from '../ingestion/envelope.js';
 import type { Decision, PlayerState, RecordedVerdict } from './ports.js';
-import { historyKey, judge, sanctionFor, type FairnessParams, type SanctionPolicy } from './verdict.js';
+import type { RobustSpread } from './statistics.js';
+import { historyKey, judge, logSpread, sanctionFor, type FairnessParams, type SanctionPolicy } from './verdict.js';
 
 export interface JudgedEvent {
   readonly event: AcceptedEvent;
@@ -30,6 +31,17 @@ export function judgeBatch(options: {
   let priorSanctions = state.priorSanctions;
   const decisions: Decision[] = [];
   const seen = new Set<string>();
+  // The population sample does not change within a batch: sort it once per key, not per event.
+  const populationSpreads = new Map<string, RobustSpread>();
+  const populationSpread = (key: string, values: readonly number[]): RobustSpread | undefined => {
+    if (values.length === 0) return undefined;
+    let spread = populationSpreads.get(key);
+    if (spread === undefined) {
+      spread = logSpread(values);
+      populationSpreads.set(key, spread);
+    }
+    return spread;
+  };
 
   for (const { event, enqueuedAtMs } of options.events) {
     const value = eventValue(event);
@@ -44,7 +56,9 @@ export function judgeBatch(options: {
     seen.add(event.eventId);
     const history = histories.get(key) ?? [];
     const eventsLastSecond = eventTimes.filter((t) => t > enqueuedAtMs - 1000 && t <= enqueuedAtMs).length;
-    const verdict = judge(event, { history, eventsLastSecond, population: state.population[key] ?? [] }, params);
+    const population = state.population[key] ?? [];
+    const spread = history.length >= params.minHistory ? undefined : populationSpread(key, population);
+    const verdict = judge(event, { history, eventsLastSecond, population, ...(spread === undefined ? {} : { populationSpread: spread }) }, params);
 
     eventTimes.push(enqueuedAtMs);
     let recorded: RecordedVerdict = { verdict };

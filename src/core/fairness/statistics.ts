@@ -23,20 +23,35 @@ function meanAbsoluteDeviation(values: readonly number[], center: number): numbe
 }
 
 
+/** Where a sample is centred and how far its values spread, in the units of the modified z-score. */
+export interface RobustSpread {
+  readonly center: number;
+  /** MAD, or its mean-absolute-deviation fallback, never below the floor. */
+  readonly scale: number;
+}
+
 /**
- * The modified z-score of `x` against `history`. When MAD is 0 (more than half the values equal),
- * it falls back to the mean absolute deviation scaled to the same units (×1.2533, the ratio of
- * the two for normal data, as in IBM's and Iglewicz–Hoaglin's guidance). The spread is never taken
- * below `minSpread`: a player whose last 50 boss kills were all worth exactly 1500 has MAD 0, and
- * without a floor 1501 would be "infinitely" anomalous.
+ * Centre and spread of `values` for the modified z-score. When MAD is 0 (more than half the values
+ * equal), it falls back to the mean absolute deviation scaled to the same units (×1.2533, the ratio
+ * of the two for normal data, as in IBM's and Iglewicz–Hoaglin's guidance). The spread is never
+ * taken below `minSpread`: a player whose last 50 boss kills were all worth exactly 1500 has MAD 0,
+ * and without a floor 1501 would be "infinitely" anomalous. Computed once per sample, so a batch
+ * judged against one population sample sorts it once.
  */
+export function robustSpread(values: readonly number[], minSpread: number): RobustSpread {
+  const center = median(values);
+  const spread = mad(values, center);
+  const floor = minSpread * 0.6745;
+  if (spread > 0) return { center, scale: Math.max(spread, floor) };
+  return { center, scale: Math.max(1.2533 * 0.6745 * meanAbsoluteDeviation(values, center), floor) };
+}
+
+/** 0.6745 · (x − median) / MAD. */
+export function modifiedZ(x: number, spread: RobustSpread): number {
+  return (0.6745 * (x - spread.center)) / spread.scale;
+}
+
+/** The modified z-score of `x` against `history` (see robustSpread). */
 export function modifiedZScore(x: number, history: readonly number[], minSpread: number): number {
-  const center = median(history);
-  const spread = mad(history, center);
-  const z = (scale: number): number => (0.6745 * (x - center)) / scale;
-  const floor = minSpread;
-  if (spread > 0) return z(Math.max(spread, floor * 0.6745));
-  // 0.6745 · (x − m) / (1.2533 · MeanAD), i.e. (x − m) / (1.2533 · MeanAD) in standard units.
-  const meanAd = meanAbsoluteDeviation(history, center);
-  return z(Math.max(1.2533 * 0.6745 * meanAd, floor * 0.6745));
+  return modifiedZ(x, robustSpread(history, minSpread));
 }

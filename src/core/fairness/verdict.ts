@@ -1,6 +1,6 @@
 import { eventValue, type AcceptedEvent } from '../ingestion/envelope.js';
 import type { FairnessCaps } from '../config/types.js';
-import { median, modifiedZScore } from './statistics.js';
+import { modifiedZ, robustSpread, type RobustSpread } from './statistics.js';
 
 export type FlagRule = 'anomaly' | 'anomaly-population' | 'cap';
 
@@ -29,6 +29,8 @@ export interface PlayerWindow {
   readonly eventsLastSecond: number;
   /** A rolling sample of this event type's values across players. */
   readonly population: readonly number[];
+  /** `populationSpread(population)`, when the caller computed it already (once per batch). */
+  readonly populationSpread?: RobustSpread;
 }
 
 /**
@@ -55,18 +57,24 @@ export function judge(event: AcceptedEvent, window: PlayerWindow, params: Fairne
   // Scores are taken on log(1 + value): game values are multiplicative (skill × tier × luck, a
   // roughly log-normal spread), and so is cheating (×10), which a raw-scale z-score confuses with
   // a strong player's good day. The floor keeps a near-constant history from flagging a 10 % move.
-  const logs = reference.map(Math.log1p);
-  const z = modifiedZScore(Math.log1p(value), logs, LOG_SPREAD_FLOOR);
+  const spread = own ? logSpread(reference) : (window.populationSpread ?? logSpread(reference));
+  const x = Math.log1p(value);
+  const z = modifiedZ(x, spread);
   // With a short history the MAD itself is noisy, and a strong player's best game can clear the z
   // threshold; a cheat that matters is a multiple of the usual value, so both must hold.
-  const factor = Math.expm1(Math.log1p(value) - median(logs)) > 0 ? Math.log1p(value) - median(logs) : 0;
+  const logFactor = x - spread.center;
   // Against the population the bar is higher: skill differences are real, so the best honest
   // newcomers sit far above the median; a newcomer must stand out beyond them.
   const threshold = own ? params.anomalyZ : params.anomalyZ + POPULATION_Z_MARGIN;
-  if (z > threshold && factor >= Math.log(params.anomalyMinFactor)) {
+  if (z > threshold && logFactor >= Math.log(params.anomalyMinFactor)) {
     return { kind: 'flag', rule: own ? 'anomaly' : 'anomaly-population', value, statistic: round(z), threshold };
   }
   return { kind: 'pass' };
+}
+
+/** The spread of values on the log scale judge() uses. */
+export function logSpread(values: readonly number[]): RobustSpread {
+  return robustSpread(values.map(Math.log1p), LOG_SPREAD_FLOOR);
 }
 
 /** Added to ANOMALY_Z when judging against the population (see judge). */
