@@ -47,7 +47,7 @@ export const fairnessBench: Benchmark = {
   goal: { name: 'verdicts keep 30% of a bare pipelined history append (issue #4: ≥ 20 000 verdicts/s)', minRatio: 0.3 },
   setup: () => {
     const prefix = `liveops-bench:${randomUUID().slice(0, 8)}:`;
-    const client = new Redis(REDIS_URL, { enableAutoPipelining: true });
+    const client = new Redis(REDIS_URL);
     const gate = new FairnessGate({
       store: createRedisFairnessStore({ client, prefix, retention: { historyLength: 50, populationLength: 1000, eventWindowMs: 600_000, flagWindowMs: 3_600_000, verdictTtlMs: 600_000 } }),
       audit: new MemoryFairnessAudit(),

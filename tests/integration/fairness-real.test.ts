@@ -61,8 +61,8 @@ integrationSuite('fairness on real Redis and Azurite', ['redis'], (urls) => {
     const message = bossKill(playerId, 1500);
     await bus.send('liveops-ingress', [message]);
     await bus.idle();
-    const state = await app.fairness.store.load({ playerId, eventIds: [message.messageId], types: ['boss_kill'], nowMs: Date.now() });
+    const state = await app.fairness.store.load({ playerId, eventIds: [message.messageId], types: ['boss_kill:t3'], nowMs: Date.now() });
     expect(state.recorded.get(message.messageId)?.verdict).toEqual({ kind: 'pass' });
-    expect(state.histories.boss_kill).toEqual([1500]);
+    expect(state.histories['boss_kill:t3']).toEqual([1500]);
   });
 });

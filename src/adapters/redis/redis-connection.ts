@@ -43,8 +43,9 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     // A command that gets no reply (half-open TCP, stuck server) must not hang a request.
     commandTimeout: timeoutMs,
     connectionName: `liveops:${name}`,
-    // Commands issued in the same tick (a batch's per-event scripts) go out in one write.
-    enableAutoPipelining: true,
+    // No enableAutoPipelining: with scripts (defineCommand) and a failed connection, ioredis 5's
+    // auto-pipeline can leave callers' promises unsettled (a hang instead of a 503); a test with
+    // Redis down catches it (tests/integration/redis-stores.test.ts).
     retryStrategy: (attempt) => Math.min(attempt * RECONNECT_STEP_MS, RECONNECT_MAX_MS),
   });
 
