@@ -22,6 +22,7 @@
  * must be at least 2 × SIGNATURE_TOLERANCE_S. Error messages never contain a setting's value.
  */
 import { readFairnessCaps, readPayloadMax } from './settings-payload.js';
+import { readProgression } from './settings-progression.js';
 import type { Settings } from './types.js';
 import { SettingsError } from './settings-error.js';
 import { deepFreeze } from './deep-freeze.js';
@@ -136,6 +137,7 @@ export function parseSettings(raw: RawSettings): Settings {
     limits: readLimits(reader, toleranceS),
     fairness: readFairness(reader),
     leaderboards: readLeaderboardSettings(reader),
+    progression: readProgression(reader),
     ...readDatabases(reader),
     bus,
     tables: readTables(reader),

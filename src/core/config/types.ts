@@ -55,6 +55,7 @@ export interface Settings {
     readonly snapshotCron: string;
     readonly seasonId: number;
   };
+  readonly progression: ProgressionSettings;
   readonly redis: { readonly url: string } | undefined;
   readonly mysql: { readonly url: string } | undefined;
   readonly bus: BusSettings;
@@ -90,4 +91,25 @@ export interface LeaderboardDefinition {
   readonly operator: 'incr' | 'best' | 'set';
   readonly order: 'desc' | 'asc';
   readonly windows: readonly LeaderboardWindow[];
+}
+
+export interface RewardDefinition {
+  readonly id: string;
+  /** Entitlement: reaching a level in the season, or killing a boss of at least this tier. */
+  readonly requires: { readonly level: number } | { readonly bossTier: number };
+  readonly item: string;
+  readonly qty: number;
+}
+
+export interface ProgressionSettings {
+  /** XP per level when LEVEL_THRESHOLDS is unset (XP_PER_LEVEL). */
+  readonly xpPerLevel: number;
+  /** Total XP at which levels 2, 3, … start (LEVEL_THRESHOLDS); beyond the last, XP_PER_LEVEL each. */
+  readonly levelThresholds?: readonly number[];
+  /** XP per boss-kill point (BOSS_XP_FACTOR). */
+  readonly bossXpFactor: number;
+  /** The reward catalogue (REWARDS). */
+  readonly rewards: readonly RewardDefinition[];
+  /** How long a receipt is valid (RECEIPT_TTL_S). */
+  readonly receiptTtlS: number;
 }

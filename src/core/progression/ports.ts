@@ -1,0 +1,69 @@
+import type { AcceptedEvent } from '../ingestion/envelope.js';
+import type { ProgressDelta } from './deltas.js';
+
+export interface PlayerProgress {
+  readonly playerId: string;
+  readonly season: number;
+  readonly xp: number;
+  readonly bossKills: number;
+  readonly maxBossTier: number;
+  readonly updatedAtMs: number;
+}
+
+export interface ApplyResult {
+  /** Events the ledger had not seen: their effects were applied. */
+  readonly applied: number;
+  /** Events already in the ledger: nothing changed for them. */
+  readonly duplicates: number;
+  /** The players whose rows the batch touched (new or not), for cache invalidation. */
+  readonly players: readonly { readonly playerId: string; readonly season: number }[];
+}
+
+/**
+ * Players' progress in MySQL (or memory). `applyBatch` is one transaction: the processed-event
+ * ledger decides which events are new, and only those change totals, so a redelivered batch
+ * changes nothing.
+ */
+export interface ProgressRepository {
+  applyBatch(options: { readonly events: readonly AcceptedEvent[]; readonly toDeltas: (events: readonly AcceptedEvent[]) => ProgressDelta[]; readonly nowMs: number }): Promise<ApplyResult>;
+  getProgress(options: { readonly playerId: string; readonly season: number }): Promise<PlayerProgress | undefined>;
+  /** The player's inventory for a season: item → quantity. */
+  getInventory(options: { readonly playerId: string; readonly season: number }): Promise<ReadonlyMap<string, number>>;
+}
+
+export interface ReceiptRecord {
+  readonly receiptId: string;
+  readonly playerId: string;
+  readonly rewardId: string;
+  readonly season: number;
+  /** '' for a player's claim (one per player and reward); the grant id for grants. */
+  readonly grantId: string;
+  readonly item: string;
+  readonly qty: number;
+  readonly kid: string;
+  readonly jws: string;
+  readonly issuedAtMs: number;
+  readonly expiresAtMs: number;
+  readonly redeemedAtMs?: number;
+  readonly revokedAtMs?: number;
+}
+
+export interface ReceiptRepository {
+  /**
+   * Stores the receipt unless one exists for the same (player, reward, grantId); returns the one
+   * that is stored, so two concurrent claims end with one receipt.
+   */
+  insertOrGet(record: ReceiptRecord): Promise<{ readonly record: ReceiptRecord; readonly created: boolean }>;
+  findById(receiptId: string): Promise<ReceiptRecord | undefined>;
+  listByPlayer(playerId: string): Promise<ReceiptRecord[]>;
+  /** Marks a receipt redeemed once: `redeemed` the first time, then `already`. */
+  redeem(options: { readonly receiptId: string; readonly nowMs: number }): Promise<'redeemed' | 'already' | 'missing'>;
+  revoke(options: { readonly receiptId: string; readonly nowMs: number }): Promise<void>;
+}
+
+/** The read-through cache of progress (Redis, or none). Failures surface as DependencyUnavailableError. */
+export interface ProgressCache {
+  get(key: { readonly playerId: string; readonly season: number }): Promise<PlayerProgress | undefined>;
+  set(progress: PlayerProgress): Promise<void>;
+  invalidate(keys: readonly { readonly playerId: string; readonly season: number }[]): Promise<void>;
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { AcceptedEvent } from '../../src/core/ingestion/envelope.js';
+import { toDeltas } from '../../src/core/progression/deltas.js';
+import type { ProgressRepository, ReceiptRecord, ReceiptRepository } from '../../src/core/progression/ports.js';
+
+/** 2026-11-25T08:00:00Z */
+const T0 = Date.UTC(2026, 10, 25, 8);
+const fold = (events: readonly AcceptedEvent[]) => toDeltas(events, { bossXpFactor: 0.1 });
+
+function xp(playerId: string, deltaXp: number, season = 1): AcceptedEvent {
+  return { eventId: randomUUID(), type: 'progression', playerId, ts: T0, season, payload: { deltaXp, activity: 'quest' } };
+}
+function kill(playerId: string, tier: number, points: number): AcceptedEvent {
+  return { eventId: randomUUID(), type: 'boss_kill', playerId, ts: T0, season: 1, payload: { bossId: 'dragon', tier, points } };
+}
+function drop(playerId: string, dropId: string): AcceptedEvent {
+  return { eventId: randomUUID(), type: 'drop_claimed', playerId, ts: T0, season: 1, payload: { dropId, weight: 0.5, source: 'chest' } };
+}
+
+export function progressRepositoryContract(name: string, make: () => Promise<ProgressRepository> | ProgressRepository): void {
+  describe(`${name}: progress repository`, () => {
+    it('applies XP, boss kills (points × factor), best tier and drops; unknown players have no progress', async () => {
+      const repo = await make();
+      const p = `p_${randomUUID().slice(0, 8)}`;
+      const result = await repo.applyBatch({ events: [xp(p, 300), kill(p, 3, 1500), kill(p, 7, 10), drop(p, 'sword'), drop(p, 'sword'), xp(p, 5, 2)], toDeltas: fold, nowMs: T0 });
+      expect(result).toMatchObject({ applied: 6, duplicates: 0 });
+      expect(result.players).toEqual(expect.arrayContaining([{ playerId: p, season: 1 }, { playerId: p, season: 2 }]));
+      expect(await repo.getProgress({ playerId: p, season: 1 })).toEqual({ playerId: p, season: 1, xp: 300 + 150 + 1, bossKills: 2, maxBossTier: 7, updatedAtMs: T0 });
+      expect((await repo.getProgress({ playerId: p, season: 2 }))?.xp).toBe(5);
+      expect(await repo.getInventory({ playerId: p, season: 1 })).toEqual(new Map([['sword', 2]]));
+      expect(await repo.getProgress({ playerId: 'nobody_here', season: 1 })).toBeUndefined();
+    });
+
+    it('a redelivered batch changes nothing; a partly new batch applies only its new events', async () => {
+      const repo = await make();
+      const p = `p_${randomUUID().slice(0, 8)}`;
+      const batch = [xp(p, 100), xp(p, 200)];
+      await repo.applyBatch({ events: batch, toDeltas: fold, nowMs: T0 });
+      expect(await repo.applyBatch({ events: batch, toDeltas: fold, nowMs: T0 + 1 })).toMatchObject({ applied: 0, duplicates: 2 });
+      const more = xp(p, 50);
+      expect(await repo.applyBatch({ events: [...batch, more, more], toDeltas: fold, nowMs: T0 + 2 })).toMatchObject({ applied: 1, duplicates: 3 });
+      expect((await repo.getProgress({ playerId: p, season: 1 }))?.xp).toBe(350);
+    });
+  });
+}
+
+function receipt(overrides: Partial<ReceiptRecord> = {}): ReceiptRecord {
+  return { receiptId: randomUUID(), playerId: 'player_1', rewardId: 'level_5_chest', season: 1, grantId: '', item: 'chest_bronze', qty: 1, kid: 'r1', jws: 'header.payload.sig', issuedAtMs: T0, expiresAtMs: T0 + 86_400_000, ...overrides };
+}
+
+export function receiptRepositoryContract(name: string, make: () => Promise<ReceiptRepository> | ReceiptRepository): void {
+  describe(`${name}: receipt repository`, () => {
+    it('keeps one receipt per player and reward, and one per grant id', async () => {
+      const repo = await make();
+      const player = `p_${randomUUID().slice(0, 8)}`;
+      const first = receipt({ playerId: player });
+      expect(await repo.insertOrGet(first)).toEqual({ record: first, created: true });
+      expect(await repo.insertOrGet(receipt({ playerId: player }))).toEqual({ record: first, created: false });
+      const grant = receipt({ playerId: player, grantId: 'lb:points:weekly:2026-W48:1' });
+      expect((await repo.insertOrGet(grant)).created).toBe(true);
+      expect(await repo.findById(grant.receiptId)).toEqual(grant);
+      expect((await repo.listByPlayer(player)).map((r) => r.receiptId).sort()).toEqual([first.receiptId, grant.receiptId].sort());
+    });
+
+    it('ten concurrent claims of one reward produce one receipt', async () => {
+      const repo = await make();
+      const player = `p_${randomUUID().slice(0, 8)}`;
+      const results = await Promise.all(Array.from({ length: 10 }, () => repo.insertOrGet(receipt({ playerId: player }))));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.record.receiptId)).size).toBe(1);
+    });
+
+    it('redeems once, then reports already; unknown receipts are missing; revocation is recorded', async () => {
+      const repo = await make();
+      const r = receipt({ playerId: `p_${randomUUID().slice(0, 8)}` });
+      await repo.insertOrGet(r);
+      expect(await repo.redeem({ receiptId: r.receiptId, nowMs: T0 + 5 })).toBe('redeemed');
+      expect(await repo.redeem({ receiptId: r.receiptId, nowMs: T0 + 6 })).toBe('already');
+      expect(await repo.redeem({ receiptId: randomUUID(), nowMs: T0 })).toBe('missing');
+      expect((await repo.findById(r.receiptId))?.redeemedAtMs).toBe(T0 + 5);
+      await repo.revoke({ receiptId: r.receiptId, nowMs: T0 + 9 });
+      expect((await repo.findById(r.receiptId))?.revokedAtMs).toBe(T0 + 9);
+    });
+  });
+}
