@@ -39,9 +39,7 @@ export function createMysqlProgressRepository(options: { readonly pool: Pool }):
         } catch (error: unknown) {
           // A failed rollback means the connection is gone, which also discards the transaction;
           // the original error is the one worth reporting, so it is rethrown either way.
-          await conn.rollback().catch((rollbackError: unknown) => {
-            void rollbackError;
-          });
+          await conn.rollback().catch(() => undefined);
           throw error;
         } finally {
           conn.release();
