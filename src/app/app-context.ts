@@ -9,6 +9,8 @@ import type { TableStorage } from '../adapters/tables/table-storage.js';
 import type { IdempotencyStore, RateLimiter, SanctionStore } from '../core/ingestion/ports.js';
 import type { FairnessAudit } from '../core/fairness/audit.js';
 import type { FairnessStore } from '../core/fairness/ports.js';
+import type { Progression } from '../core/progression/progression.js';
+import type { RewardGrants } from '../core/progression/grants.js';
 
 /**
  * What a function handler may use: the frozen settings, the logger, the clock, and the adapters
@@ -30,6 +32,10 @@ export interface AppContext {
   readonly stores: GatewayStores;
   /** Fairness state (Redis or memory) and its audit trail (Table Storage or memory). */
   readonly fairness: FairnessStores;
+  /** Progress, rewards and receipts: MySQL when MYSQL_URL is set (Redis cache with REDIS_URL), else memory. */
+  readonly progression: Progression;
+  /** The grant interface for other capabilities (leaderboard prizes); the same object as `progression`. */
+  readonly grants: RewardGrants;
   /** This process's Prometheus registry (DESIGN §8); served at `/metrics` or pushed to the sidecar. */
   readonly metrics: Registry;
   /** Every configured dependency, for readiness and shutdown, in start-up order. */

@@ -13,6 +13,12 @@ import { MemoryFairnessStore } from '../adapters/memory/memory-fairness-store.js
 import { createRedisFairnessStore } from '../adapters/redis/redis-fairness-store.js';
 import { createTableFairnessAudit } from '../adapters/tables/table-fairness-audit.js';
 import { fairnessRetention } from '../core/fairness/retention.js';
+import { MemoryProgressRepository } from '../adapters/memory/memory-progress-repository.js';
+import { MemoryReceiptRepository } from '../adapters/memory/memory-receipt-repository.js';
+import { createMysqlProgressRepository } from '../adapters/mysql/mysql-progress-repository.js';
+import { createMysqlReceiptRepository } from '../adapters/mysql/mysql-receipt-repository.js';
+import { createRedisProgressCache } from '../adapters/redis/redis-progress-cache.js';
+import { Progression } from '../core/progression/progression.js';
 import { MemoryIdempotencyStore } from '../adapters/memory/memory-idempotency-store.js';
 import { MemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
 import { MemorySanctionStore } from '../adapters/memory/memory-sanction-store.js';
@@ -62,6 +68,20 @@ export function createAppContext(options: CompositionOptions): AppContext {
     };
   });
 
+  const progression = lazy(
+    () =>
+      new Progression({
+        progress: mysql ? createMysqlProgressRepository({ pool: mysql.get().pool }) : new MemoryProgressRepository(),
+        receipts: mysql ? createMysqlReceiptRepository({ pool: mysql.get().pool }) : new MemoryReceiptRepository(),
+        cache: redis ? createRedisProgressCache({ client: redis.get().client }) : undefined,
+        settings: settings.progression,
+        receiptKeys: settings.receipts.keys,
+        activeKid: settings.receipts.activeKid,
+        logger: log('progression'),
+        now: options.now ?? Date.now,
+      }),
+  );
+
   const dependencies: Dependency[] = [busDependency(settings, bus)];
   if (redis) dependencies.push(lazyDependency({ name: 'redis', target: redis }));
   if (mysql) dependencies.push(lazyDependency({ name: 'mysql', target: mysql }));
@@ -94,6 +114,12 @@ export function createAppContext(options: CompositionOptions): AppContext {
     },
     get fairness() {
       return fairness.get();
+    },
+    get progression() {
+      return progression.get();
+    },
+    get grants() {
+      return progression.get();
     },
     metrics,
     dependencies,

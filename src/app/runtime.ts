@@ -3,6 +3,7 @@ import { secretValuesOf } from '../core/config/secrets.js';
 import type { AppContext } from './app-context.js';
 import { createAppContext } from './composition-root.js';
 import { loadSettings } from './load-settings.js';
+import { checkSchema } from './schema-check.js';
 
 /**
  * The worker process's single AppContext under the Functions host: settings are validated once
@@ -24,5 +25,7 @@ export async function closeAppContext(): Promise<void> {
 export async function bootAppContext(env: Readonly<Record<string, string | undefined>> = process.env): Promise<AppContext> {
   const settings = await loadSettings(env);
   const logger = createJsonLogger({ level: settings.logLevel, secrets: secretValuesOf(settings) });
-  return createAppContext({ settings, logger });
+  const app = createAppContext({ settings, logger });
+  await checkSchema(app);
+  return app;
 }

@@ -1,6 +1,8 @@
 import type { FunctionDefinition } from './definition.js';
 import { fairnessAdminFunctions } from './admin/fairness-admin.js';
 import { fairness } from './fairness/fairness.js';
+import { progression } from './progression/progression.js';
+import { progressionRoutes } from './progression/routes.js';
 import { postEvent, postEventBatch } from './gateway/events.js';
 import { healthz, readyz } from './health.js';
 import { openApiFunction } from './openapi/openapi.js';
@@ -16,5 +18,7 @@ export const functions: readonly FunctionDefinition[] = [
   postEventBatch,
   fairness,
   ...fairnessAdminFunctions,
+  progression,
+  ...progressionRoutes,
   openApiFunction({ catalog: () => functions }),
 ];

@@ -7,6 +7,8 @@ import { createJsonLogger } from '../adapters/logging/json-logger.js';
 import { createAppContext } from '../app/composition-root.js';
 import { loadSettings } from '../app/load-settings.js';
 import { describeParts } from '../app/parts.js';
+import { checkSchema } from '../app/schema-check.js';
+import { MigrationError } from '../adapters/mysql/migrations.js';
 import { secretValuesOf } from '../core/config/secrets.js';
 import { SettingsError } from '../core/config/settings-error.js';
 import { functions } from '../functions/catalog.js';
@@ -17,6 +19,7 @@ async function main(): Promise<void> {
   const settings = await loadSettings(process.env);
   const logger = createJsonLogger({ level: settings.logLevel, secrets: secretValuesOf(settings), fields: { service: 'liveops' } });
   const app = createAppContext({ settings, logger });
+  await checkSchema(app);
 
   const host = await startEmbeddedHost({ app, definitions: functions, port: settings.port, extraRoutes: hostRoutes(app) });
   logger.info(`http: embedded host on ${host.url}/api`, { part: 'http', mode: 'embedded' });
@@ -44,7 +47,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // A settings problem is the operator's to fix: say which setting and why, without a stack.
-  const message = error instanceof SettingsError ? `invalid settings:\n${error.message}` : `start-up failed: ${describe(error)}`;
+  const message =
+    error instanceof SettingsError ? `invalid settings:\n${error.message}` : error instanceof MigrationError ? error.message : `start-up failed: ${describe(error)}`;
   process.stderr.write(`liveops: ${message}\n`);
   process.exit(1);
 });

@@ -44,6 +44,8 @@ export function gatewayHarness(env: Record<string, string> = {}, now: () => numb
     tables: base.tables,
     stores: base.stores,
     fairness: base.fairness,
+    progression: base.progression,
+    grants: base.grants,
     metrics: base.metrics,
     dependencies: base.dependencies,
     close: () => base.close(),

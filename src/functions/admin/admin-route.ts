@@ -18,13 +18,18 @@ export interface AdminCall<B> extends HttpCall {
  * otherwise), with a JSON body validated by `body` when given.
  */
 export function adminRoute<B>(options: { readonly body?: z.ZodType<B>; readonly handle: (call: AdminCall<B>) => Promise<HttpResponseInit> }): (app: AppContext) => HttpHandle {
+  return signedRoute({ ...options, admin: true });
+}
+
+/** A signed (non-admin unless `admin`) write route with an optional validated JSON body. */
+export function signedRoute<B>(options: { readonly admin: boolean; readonly body?: z.ZodType<B>; readonly handle: (call: AdminCall<B>) => Promise<HttpResponseInit> }): (app: AppContext) => HttpHandle {
   return (app) => {
     const check = verifySignature({ keys: app.settings.signing.hmacKeys, toleranceS: app.settings.signing.toleranceS, adminKeyIds: app.settings.signing.adminKeyIds });
     return async (call) => {
       const { request } = call;
       if (options.body !== undefined) requireJson(request);
       const raw = await readBodyLimited(request, app.settings.limits.maxBodyBytes);
-      const kid = check({ request, body: raw, nowMs: app.now(), admin: true });
+      const kid = check({ request, body: raw, nowMs: app.now(), admin: options.admin });
       let body: B = undefined as B;
       if (options.body !== undefined) {
         const parsed = options.body.safeParse(parseJson(raw));

@@ -1,4 +1,3 @@
-import type { InvocationContext } from '@azure/functions';
 import { counter, histogram } from '../../adapters/metrics/metrics.js';
 import type { AppContext } from '../../app/app-context.js';
 import { FairnessGate } from '../../core/fairness/gate.js';
@@ -6,7 +5,7 @@ import { envelopeSchema } from '../../core/ingestion/envelope.js';
 import { DependencyUnavailableError } from '../../core/errors/errors.js';
 import { SERVICE_BUS_CONNECTION_SETTING, type ServiceBusQueueFunctionDefinition } from '../definition.js';
 import { retryTransient } from '../bus/transient-retry.js';
-import { fromServiceBusTrigger } from '../service-bus-trigger.js';
+import { instrumentBusHandler } from '../bus/instrument.js';
 import { Gauge } from 'prom-client';
 
 /** Below SHUTDOWN_GRACE_S' default (25 s), so a stopping worker is never held longer. */
@@ -74,15 +73,17 @@ export const fairness: ServiceBusQueueFunctionDefinition = {
   options: { connection: SERVICE_BUS_CONNECTION_SETTING, queueName: '%BUS_INGRESS_QUEUE%', isSessionsEnabled: true, cardinality: 'many' },
   handler: (app) => {
     const gate = buildGate(app);
-    return async (messages: unknown, context: InvocationContext) => {
-      const batch = fromServiceBusTrigger(messages, context);
-      const logger = app.logger.child({ function: 'fairness', invocationId: context.invocationId });
-      try {
-        await retryTransient({ operation: () => gate.process(batch), logger, maxWaitMs: TRANSIENT_RETRY_MS });
-      } catch (error: unknown) {
-        if (error instanceof DependencyUnavailableError) logger.error('dependency still unavailable; the batch goes back to the queue', { dependency: error.dependency });
-        throw error;
-      }
-    };
+    return instrumentBusHandler({
+      app,
+      name: 'fairness',
+      handle: async ({ batch, logger }) => {
+        try {
+          await retryTransient({ operation: () => gate.process(batch), logger, maxWaitMs: TRANSIENT_RETRY_MS });
+        } catch (error: unknown) {
+          if (error instanceof DependencyUnavailableError) logger.error('dependency still unavailable; the batch goes back to the queue', { dependency: error.dependency });
+          throw error;
+        }
+      },
+    });
   },
 };

@@ -78,7 +78,7 @@ describe('embedded host HTTP', () => {
 });
 
 describe('embedded host gateway over real HTTP', () => {
-  it('accepts a signed event; fairness passes it on to both verified-topic subscriptions', async () => {
+  it('accepts a signed event; fairness passes it on; progression applies it and serves the progress', async () => {
     const { signRequest } = await import('../../../src/core/ingestion/signing.js');
     const { DEVELOPMENT_HMAC_KEY } = await import('../../../src/core/config/settings-key-rings.js');
     const { MemoryBus } = await import('../../../src/adapters/memory/memory-bus.js');
@@ -99,7 +99,10 @@ describe('embedded host gateway over real HTTP', () => {
     if (!(bus instanceof MemoryBus)) throw new Error('expected the memory bus');
     await bus.idle();
     expect(bus.activeMessageCount({ queue: 'liveops-ingress' })).toBe(0);
-    expect(bus.activeMessageCount({ topic: 'liveops-verified', subscription: 'progression' })).toBe(1);
+    // Consumed by the progression function.
+    expect(bus.activeMessageCount({ topic: 'liveops-verified', subscription: 'progression' })).toBe(0);
+    const progress = await fetch(`${host.url}/api/players/player_1/progress`);
+    expect(await progress.json()).toMatchObject({ playerId: 'player_1', xp: 120, level: 1, xpIntoLevel: 120, xpForNextLevel: 1000 });
     expect(bus.activeMessageCount({ topic: 'liveops-verified', subscription: 'leaderboard' })).toBe(1);
   });
 });

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { KeyRing } from '../config/key-ring.js';
+import type { ProgressionSettings, RewardDefinition } from '../config/types.js';
+import { ClientError, problems } from '../errors/errors.js';
+import type { AcceptedEvent } from '../ingestion/envelope.js';
+import type { Logger } from '../logging/logger.js';
+import { signReceipt, verifyReceipt, type Verification } from '../receipts/receipts.js';
+import { toDeltas } from './deltas.js';
+import type { GrantRequest, GrantResult, RewardGrants } from './grants.js';
+import { levelFor, type LevelInfo } from './levels.js';
+import type { PlayerProgress, ProgressCache, ProgressRepository, ReceiptRecord, ReceiptRepository } from './ports.js';
+
+export interface ProgressionOptions {
+  readonly progress: ProgressRepository;
+  readonly receipts: ReceiptRepository;
+  /** Undefined without Redis: reads go to the repository. */
+  readonly cache: ProgressCache | undefined;
+  readonly settings: ProgressionSettings;
+  readonly receiptKeys: KeyRing;
+  readonly activeKid: string;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+export interface ProgressView extends LevelInfo {
+  readonly playerId: string;
+  readonly season: number;
+  readonly xp: number;
+  readonly bossKills: number;
+  readonly updatedAt: string;
+}
+
+export interface ApplyOutcome {
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly levelUps: number;
+}
+
+/**
+ * Progression and rewards (issue #5): applies verified events exactly once, serves progress
+ * through the cache, checks entitlements and issues, verifies and redeems signed receipts. Also
+ * the grant interface other capabilities call (leaderboard prizes).
+ */
+export class Progression implements RewardGrants {
+  readonly #o: ProgressionOptions;
+
+  constructor(options: ProgressionOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Applies a batch (one transaction), then invalidates the cache of every player it touched,
+   * new events or not: a redelivery after a failed invalidation repairs the cache.
+   */
+  async apply(events: readonly AcceptedEvent[]): Promise<ApplyOutcome> {
+    const { progress, settings } = this.#o;
+    const keys = [...new Map(events.map((e) => [`${e.playerId}\u0000${e.season}`, { playerId: e.playerId, season: e.season }])).values()];
+    const before = await Promise.all(keys.map((k) => progress.getProgress(k)));
+    const result = await progress.applyBatch({ events, toDeltas: (fresh) => toDeltas(fresh, settings), nowMs: this.#o.now() });
+    await this.#o.cache?.invalidate(result.players);
+    let levelUps = 0;
+    if (result.applied > 0) {
+      const after = await Promise.all(keys.map((k) => progress.getProgress(k)));
+      after.forEach((row, i) => {
+        const old = levelFor(before[i]?.xp ?? 0, settings).level;
+        const now = levelFor(row?.xp ?? 0, settings).level;
+        if (now > old) levelUps += now - old;
+      });
+    }
+    return { applied: result.applied, duplicates: result.duplicates, levelUps };
+  }
+
+  async progress(key: { readonly playerId: string; readonly season: number }): Promise<ProgressView | undefined> {
+    const row = await this.#read(key);
+    return row === undefined ? undefined : toView(row, this.#o.settings);
+  }
+
+  async rewards(key: { readonly playerId: string; readonly season: number }): Promise<{ claimable: { rewardId: string; item: string; qty: number }[]; claimed: { rewardId: string; receiptId: string; claimedAt: string }[] }> {
+    const [row, receipts] = await Promise.all([this.#read(key), this.#o.receipts.listByPlayer(key.playerId)]);
+    const claims = receipts.filter((r) => r.grantId === '' && r.season === key.season);
+    const claimedIds = new Set(claims.map((r) => r.rewardId));
+    const claimable = this.#o.settings.rewards
+      .filter((reward) => !claimedIds.has(reward.id) && row !== undefined && isEntitled(reward, row, this.#o.settings))
+      .map((reward) => ({ rewardId: reward.id, item: reward.item, qty: reward.qty }));
+    return { claimable, claimed: claims.map((r) => ({ rewardId: r.rewardId, receiptId: r.receiptId, claimedAt: new Date(r.issuedAtMs).toISOString() })) };
+  }
+
+  /** A player's claim: 403 when not entitled; the same receipt again for a repeated claim. */
+  async claim(options: { readonly playerId: string; readonly rewardId: string; readonly season: number }): Promise<{ receipt: string; receiptId: string; created: boolean }> {
+    const reward = this.#o.settings.rewards.find((r) => r.id === options.rewardId);
+    if (reward === undefined) throw problems.notFound(`No reward ${options.rewardId}`);
+    const row = await this.#read(options);
+    if (row === undefined || !isEntitled(reward, row, this.#o.settings)) throw notEntitled(reward);
+    const { record, created } = await this.#issue({ playerId: options.playerId, rewardId: reward.id, item: reward.item, qty: reward.qty, season: options.season, grantId: '' });
+    return { receipt: record.jws, receiptId: record.receiptId, created };
+  }
+
+  /** RewardGrants: idempotent by grantId. */
+  async grant(request: GrantRequest): Promise<GrantResult> {
+    const { record, created } = await this.#issue({ ...request });
+    return { receipt: record.jws, receiptId: record.receiptId, created };
+  }
+
+  /** Signature, key, expiry, then revocation from the store. */
+  async verify(jws: string): Promise<Verification> {
+    const verdict = await verifyReceipt({ keys: this.#o.receiptKeys, jws, nowMs: this.#o.now() });
+    if (!verdict.valid) return verdict;
+    const record = await this.#o.receipts.findById(verdict.claims.jti);
+    if (record?.revokedAtMs !== undefined) return { valid: false, reason: 'revoked' };
+    return verdict;
+  }
+
+  async redeem(jws: string): Promise<{ receiptId: string }> {
+    const verdict = await this.verify(jws);
+    if (!verdict.valid) {
+      throw new ClientError({ type: 'receipt-invalid', title: 'Bad Request', status: 400, detail: `The receipt is not valid: ${verdict.reason}`, extensions: { reason: verdict.reason } });
+    }
+    const outcome = await this.#o.receipts.redeem({ receiptId: verdict.claims.jti, nowMs: this.#o.now() });
+    if (outcome === 'missing') throw problems.notFound('No such receipt was issued here');
+    if (outcome === 'already') throw new ClientError({ type: 'receipt-already-redeemed', title: 'Conflict', status: 409, detail: 'This receipt was already redeemed' });
+    return { receiptId: verdict.claims.jti };
+  }
+
+  /** An operator's revocation: the receipt then verifies as `revoked` and cannot be redeemed. */
+  async revoke(receiptId: string): Promise<boolean> {
+    const record = await this.#o.receipts.findById(receiptId);
+    if (record === undefined) return false;
+    await this.#o.receipts.revoke({ receiptId, nowMs: this.#o.now() });
+    return true;
+  }
+
+  async #issue(options: { playerId: string; rewardId: string; item: string; qty: number; season: number; grantId: string }): Promise<{ record: ReceiptRecord; created: boolean }> {
+    const nowMs = this.#o.now();
+    const receiptId = randomUUID();
+    const iat = Math.floor(nowMs / 1000);
+    const exp = iat + this.#o.settings.receiptTtlS;
+    const jws = await signReceipt({
+      keys: this.#o.receiptKeys,
+      kid: this.#o.activeKid,
+      claims: { jti: receiptId, sub: options.playerId, rwd: options.rewardId, item: options.item, qty: options.qty, season: options.season, iat, exp },
+    });
+    return this.#o.receipts.insertOrGet({ receiptId, ...options, kid: this.#o.activeKid, jws, issuedAtMs: nowMs, expiresAtMs: exp * 1000 });
+  }
+
+  /** Read-through: a cache outage only costs a trip to the repository. */
+  async #read(key: { readonly playerId: string; readonly season: number }): Promise<PlayerProgress | undefined> {
+    const { cache } = this.#o;
+    if (cache !== undefined) {
+      try {
+        const hit = await cache.get(key);
+        if (hit !== undefined) return hit;
+      } catch (error: unknown) {
+        this.#o.logger.warn('progress cache unavailable; reading MySQL', { err: error });
+      }
+    }
+    const row = await this.#o.progress.getProgress(key);
+    if (row !== undefined && cache !== undefined) {
+      await cache.set(row).catch((error: unknown) => {
+        this.#o.logger.warn('progress cache write failed', { err: error });
+      });
+    }
+    return row;
+  }
+}
+
+export function isEntitled(reward: RewardDefinition, progress: PlayerProgress, settings: ProgressionSettings): boolean {
+  return 'level' in reward.requires ? levelFor(progress.xp, settings).level >= reward.requires.level : progress.maxBossTier >= reward.requires.bossTier;
+}
+
+function notEntitled(reward: RewardDefinition): ClientError {
+  const need = 'level' in reward.requires ? `level ${reward.requires.level}` : `a tier-${reward.requires.bossTier} boss kill`;
+  return new ClientError({ type: 'not-entitled', title: 'Forbidden', status: 403, detail: `Reward ${reward.id} needs ${need}` });
+}
+
+function toView(row: PlayerProgress, settings: ProgressionSettings): ProgressView {
+  return { playerId: row.playerId, season: row.season, xp: row.xp, ...levelFor(row.xp, settings), bossKills: row.bossKills, updatedAt: new Date(row.updatedAtMs).toISOString() };
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { counter } from '../../adapters/metrics/metrics.js';
+import type { AppContext } from '../../app/app-context.js';
+import { problems } from '../../core/errors/errors.js';
+import { PLAYER_ID } from '../../core/ingestion/envelope.js';
+import { adminRoute, signedRoute } from '../admin/admin-route.js';
+import { parseJson, readBodyLimited } from '../gateway/request-body.js';
+import { httpFunction, json } from '../http/http-function.js';
+
+const seasonQuery = z.object({ season: z.coerce.number().int().min(1).max(1_000_000).optional() });
+const claimBody = z.strictObject({ playerId: z.string().regex(PLAYER_ID), rewardId: z.string().min(1).max(64), season: z.int().min(1).max(1_000_000).optional() });
+const receiptBody = z.strictObject({ receipt: z.string().min(1).max(8192) });
+const REFUSALS = { 400: { description: 'Invalid request (`errors`)' }, 503: { description: 'A dependency is down (Retry-After)' } } as const;
+
+function playerAndSeason(app: AppContext, params: Record<string, string>, query: URLSearchParams): { playerId: string; season: number } {
+  const playerId = params.playerId ?? '';
+  if (!PLAYER_ID.test(playerId)) throw problems.validation([{ path: 'playerId', message: `playerId must match ${PLAYER_ID.source}` }]);
+  const parsed = seasonQuery.safeParse(Object.fromEntries(query.entries()));
+  if (!parsed.success) throw problems.validation([{ path: 'query.season', message: 'season must be a positive integer' }]);
+  return { playerId, season: parsed.data.season ?? app.settings.leaderboards.seasonId };
+}
+
+function counters(app: AppContext) {
+  return {
+    issued: counter(app.metrics, { name: 'liveops_receipts_issued_total', help: 'Receipts issued (first issue only)', labelNames: ['kind'] }),
+    redeemed: counter(app.metrics, { name: 'liveops_receipts_redeemed_total', help: 'Receipts redeemed', labelNames: [] }),
+  };
+}
+
+/** `GET /api/players/{playerId}/progress[?season=]` through the Redis cache; 404 for an unknown player. */
+export const getProgress = httpFunction({
+  name: 'getProgress',
+  route: 'players/{playerId}/progress',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  docs: { summary: "A player's progress in a season (default: the current one)", tags: ['progression'], query: () => seasonQuery, responses: { 200: { description: '`{playerId, season, xp, level, xpIntoLevel, xpForNextLevel, bossKills, updatedAt}`' }, 404: { description: 'Unknown player' }, ...REFUSALS } },
+  handle: async ({ app, request }) => {
+    const key = playerAndSeason(app, request.params, request.query);
+    const view = await app.progression.progress(key);
+    if (view === undefined) throw problems.notFound(`No progress for player ${key.playerId} in season ${key.season}`);
+    return json(200, view);
+  },
+});
+
+/** `GET /api/players/{playerId}/rewards`: claimable and claimed rewards. */
+export const getRewards = httpFunction({
+  name: 'getRewards',
+  route: 'players/{playerId}/rewards',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  docs: { summary: 'Claimable and claimed rewards of a player', tags: ['progression'], query: () => seasonQuery, responses: { 200: { description: '`{playerId, claimable:[{rewardId, item, qty}], claimed:[{rewardId, receiptId, claimedAt}]}`' }, ...REFUSALS } },
+  handle: async ({ app, request }) => {
+    const key = playerAndSeason(app, request.params, request.query);
+    return json(200, { playerId: key.playerId, season: key.season, ...(await app.progression.rewards(key)) });
+  },
+});
+
+/** `POST /api/rewards/claim` (signed): 201 with a new receipt, 200 with the same one again, 403 when not entitled. */
+export const claimReward = httpFunction({
+  name: 'claimReward',
+  route: 'rewards/claim',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  docs: { summary: 'Claim a reward; the same claim returns the same receipt', tags: ['progression'], signed: true, requestBody: () => claimBody, responses: { 201: { description: '`{receipt, receiptId}`' }, 200: { description: 'The receipt of an earlier identical claim' }, 401: { description: 'Signature invalid' }, 403: { description: 'Not entitled' }, 404: { description: 'Unknown reward' }, ...REFUSALS } },
+  build: (app) => {
+    const { issued } = counters(app);
+    return signedRoute({
+      admin: false,
+      body: claimBody,
+      handle: async ({ app: ctx, body }) => {
+        const result = await ctx.progression.claim({ playerId: body.playerId, rewardId: body.rewardId, season: body.season ?? ctx.settings.leaderboards.seasonId });
+        if (result.created) issued.inc({ kind: 'claim' });
+        return json(result.created ? 201 : 200, { receiptId: result.receiptId, receipt: result.receipt });
+      },
+    })(app);
+  },
+});
+
+/** `POST /api/receipts/verify`: `{valid, reason?, claims?}`, always 200 for a well-formed request. */
+export const verifyReceiptRoute = httpFunction({
+  name: 'verifyReceipt',
+  route: 'receipts/verify',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  docs: { summary: 'Verify a receipt (malformed, bad_signature, expired, unknown_key, revoked)', tags: ['progression'], requestBody: () => receiptBody, responses: { 200: { description: '`{valid, reason?, claims?}`' }, ...REFUSALS } },
+  handle: async ({ app, request }) => {
+    const parsed = receiptBody.safeParse(parseJson(await readBodyLimited(request, app.settings.limits.maxBodyBytes)));
+    if (!parsed.success) throw problems.validation([{ path: 'receipt', message: 'receipt must be a string' }]);
+    const verdict = await app.progression.verify(parsed.data.receipt);
+    return json(200, verdict.valid ? { valid: true, claims: verdict.claims } : { valid: false, reason: verdict.reason });
+  },
+});
+
+/** `POST /api/receipts/redeem` (signed): redeems once; the second call is 409. */
+export const redeemReceipt = httpFunction({
+  name: 'redeemReceipt',
+  route: 'receipts/redeem',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  docs: { summary: 'Redeem a receipt exactly once', tags: ['progression'], signed: true, requestBody: () => receiptBody, responses: { 200: { description: '`{receiptId, redeemed: true}`' }, 400: { description: 'Invalid receipt (`reason`)' }, 404: { description: 'Not issued here' }, 409: { description: 'Already redeemed' }, 503: { description: 'A dependency is down' } } },
+  build: (app) => {
+    const { redeemed } = counters(app);
+    return signedRoute({
+      admin: false,
+      body: receiptBody,
+      handle: async ({ app: ctx, body }) => {
+        const { receiptId } = await ctx.progression.redeem(body.receipt);
+        redeemed.inc();
+        return json(200, { receiptId, redeemed: true });
+      },
+    })(app);
+  },
+});
+
+/** `POST /api/admin/receipts/{receiptId}/revoke` (admin): a revoked receipt verifies as `revoked`. */
+export const adminRevokeReceipt = httpFunction({
+  name: 'adminRevokeReceipt',
+  route: 'admin/receipts/{receiptId}/revoke',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  docs: { summary: 'Revoke a receipt', tags: ['admin'], signed: true, responses: { 200: { description: '`{receiptId, revoked: true}`' }, 404: { description: 'No such receipt' }, 401: { description: 'Signature invalid' }, 403: { description: 'Not an admin key' }, 503: { description: 'A dependency is down' } } },
+  build: adminRoute({
+    handle: async ({ app, request }) => {
+      const receiptId = request.params.receiptId ?? '';
+      if (!(await app.progression.revoke(receiptId))) throw problems.notFound(`No receipt ${receiptId}`);
+      return json(200, { receiptId, revoked: true });
+    },
+  }),
+});
+
+export const progressionRoutes = [getProgress, getRewards, claimReward, verifyReceiptRoute, redeemReceipt, adminRevokeReceipt] as const;
