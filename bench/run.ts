@@ -3,6 +3,7 @@ import { embeddedHttp } from './embedded-http.bench.js';
 import { type Benchmark, type BenchmarkResult, formatTable, runBenchmark } from './harness.js';
 import { memoryBus } from './memory-bus.bench.js';
 import { fairnessBench } from './fairness.bench.js';
+import { progressionBench } from './progression.bench.js';
 import { ingest, ingestBatch } from './ingest.bench.js';
 
 /**
@@ -10,7 +11,7 @@ import { ingest, ingestBatch } from './ingest.bench.js';
  * the named ones) and checks each goal. Exit code 1 when a goal is missed, unless --report-only;
  * 2 on a usage error. With --json the results go to stdout as JSON; progress always goes to stderr.
  */
-const benchmarks: readonly Benchmark[] = [embeddedHttp, memoryBus, ingest, ingestBatch, fairnessBench];
+const benchmarks: readonly Benchmark[] = [embeddedHttp, memoryBus, ingest, ingestBatch, fairnessBench, progressionBench];
 
 const USAGE = `usage: npm run bench -- [--json] [--report-only] [--rounds=N] [name...]
 benchmarks: ${benchmarks.map((b) => b.name).join(', ')}`;

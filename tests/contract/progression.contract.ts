@@ -32,6 +32,14 @@ export function progressRepositoryContract(name: string, make: () => Promise<Pro
       expect(await repo.getProgress({ playerId: 'nobody_here', season: 1 })).toBeUndefined();
     });
 
+    it('applies sixteen players\' batches concurrently without a deadlock', async () => {
+      const repo = await make();
+      const players = Array.from({ length: 16 }, () => `p_${randomUUID().slice(0, 8)}`);
+      const results = await Promise.all(players.map((p) => repo.applyBatch({ events: Array.from({ length: 50 }, () => xp(p, 2)), toDeltas: fold, nowMs: T0 })));
+      expect(results.every((r) => r.applied === 50)).toBe(true);
+      expect((await repo.getProgress({ playerId: players[0] ?? '', season: 1 }))?.xp).toBe(100);
+    });
+
     it('a redelivered batch changes nothing; a partly new batch applies only its new events', async () => {
       const repo = await make();
       const p = `p_${randomUUID().slice(0, 8)}`;

@@ -7,8 +7,8 @@ import { fromDatetime, mysqlCall, toDatetime } from './mysql-errors.js';
 
 /**
  * Progress in MySQL. One batch is one transaction with a constant number of statements whatever
- * its size: read which eventIds the ledger already has (locking them), insert the new ones, and
- * apply the folded deltas with multi-row upserts.
+ * its size: read which eventIds the ledger already has, insert the new ones, and apply the folded
+ * deltas with multi-row upserts.
  */
 export function createMysqlProgressRepository(options: { readonly pool: Pool }): ProgressRepository {
   const { pool } = options;
@@ -17,32 +17,15 @@ export function createMysqlProgressRepository(options: { readonly pool: Pool }):
       mysqlCall(async () => {
         const players = uniquePlayers(events);
         if (events.length === 0) return { applied: 0, duplicates: 0, players } satisfies ApplyResult;
-        const conn = await pool.getConnection();
-        try {
-          await conn.beginTransaction();
-          const ids = [...new Set(events.map((e) => e.eventId))];
-          const [known] = await conn.query<RowDataPacket[]>('SELECT event_id FROM processed_events WHERE event_id IN (?) FOR UPDATE', [ids]);
-          const seen = new Set(known.map((row) => String(row.event_id)));
-          const fresh: AcceptedEvent[] = [];
-          for (const event of events) {
-            if (seen.has(event.eventId)) continue;
-            seen.add(event.eventId);
-            fresh.push(event);
+        // A duplicate key on the ledger means another delivery of the same event committed between
+        // our read and our insert (a lost lock); running the transaction again sees its rows.
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            const { applied } = await applyOnce(pool, events, toDeltas, nowMs);
+            return { applied, duplicates: events.length - applied, players };
+          } catch (error: unknown) {
+            if ((error as { code?: unknown }).code !== 'ER_DUP_ENTRY' || attempt >= 3) throw error;
           }
-          const at = toDatetime(nowMs);
-          if (fresh.length > 0) {
-            await conn.query('INSERT INTO processed_events (event_id, player_id, processed_at) VALUES ?', [fresh.map((e) => [e.eventId, e.playerId, at])]);
-            await applyDeltas(conn, toDeltas(fresh), at);
-          }
-          await conn.commit();
-          return { applied: fresh.length, duplicates: events.length - fresh.length, players };
-        } catch (error: unknown) {
-          // A failed rollback means the connection is gone, which also discards the transaction;
-          // the original error is the one worth reporting, so it is rethrown either way.
-          await conn.rollback().catch(() => undefined);
-          throw error;
-        } finally {
-          conn.release();
         }
       }),
 
@@ -64,6 +47,43 @@ export function createMysqlProgressRepository(options: { readonly pool: Pool }):
 }
 
 type Queryable = Pick<Pool, 'query'>;
+
+/**
+ * One transaction at READ COMMITTED: the ledger read takes no gap locks, so concurrent batches of
+ * different players (different sessions) never deadlock on neighbouring eventIds; one player's
+ * batches never run concurrently (sessions), and the ledger's primary key still refuses a
+ * duplicate.
+ */
+async function applyOnce(pool: Pool, events: readonly AcceptedEvent[], toDeltas: (events: readonly AcceptedEvent[]) => ProgressDelta[], nowMs: number): Promise<{ applied: number }> {
+  const conn = await pool.getConnection();
+  try {
+    await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    await conn.beginTransaction();
+    const ids = [...new Set(events.map((e) => e.eventId))];
+    const [known] = await conn.query<RowDataPacket[]>('SELECT event_id FROM processed_events WHERE event_id IN (?)', [ids]);
+    const seen = new Set(known.map((row) => String(row.event_id)));
+    const fresh: AcceptedEvent[] = [];
+    for (const event of events) {
+      if (seen.has(event.eventId)) continue;
+      seen.add(event.eventId);
+      fresh.push(event);
+    }
+    const at = toDatetime(nowMs);
+    if (fresh.length > 0) {
+      await conn.query('INSERT INTO processed_events (event_id, player_id, processed_at) VALUES ?', [fresh.map((e) => [e.eventId, e.playerId, at])]);
+      await applyDeltas(conn, toDeltas(fresh), at);
+    }
+    await conn.commit();
+    return { applied: fresh.length };
+  } catch (error: unknown) {
+    // A failed rollback means the connection is gone, which also discards the transaction; the
+    // original error is the one worth reporting, so it is rethrown either way.
+    await conn.rollback().catch(() => undefined);
+    throw error;
+  } finally {
+    conn.release();
+  }
+}
 
 async function applyDeltas(conn: Queryable, deltas: readonly ProgressDelta[], at: string): Promise<void> {
   if (deltas.length === 0) return;
