@@ -25,6 +25,8 @@ integrationSuite('start-up schema check', ['mysql'], () => {
     if (pool === undefined) throw new Error('expected a MySQL pool');
     await migrate({ pool, dir: defaultMigrationsDir(), logger: recordingLogger().logger });
     await expect(checkSchema(app)).resolves.toBeUndefined();
+    const [rows] = await pool.query('SELECT reward_id FROM reward_catalog ORDER BY reward_id');
+    expect(rows).toEqual(expect.arrayContaining([{ reward_id: 'level_5_chest' }, { reward_id: 'dragonslayer_title' }]));
   });
 
   it('does not refuse to start when MySQL is down (readiness reports it instead)', async () => {
