@@ -234,7 +234,8 @@ describe.each(OVERLAYS)('k8s-keda/overlays/%s', (overlay: Overlay) => {
   });
 
   it('runs the metrics sidecar in every pod, scraped by a PodMonitor', () => {
-    const monitor = ofKind(objects(), 'PodMonitor')[0] as unknown as IPodMonitor;
+    // k8s-keda/observability adds a second PodMonitor (KEDA's queue depth); this one is the app's.
+    const monitor = named(objects(), 'PodMonitor', 'liveops-functions') as unknown as IPodMonitor;
     const selector = monitor.spec.selector.matchLabels ?? {};
     const ports = new Set(monitor.spec.podMetricsEndpoints.map((e) => e.port));
     for (const d of deployments()) {

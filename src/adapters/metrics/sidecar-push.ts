@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../core/logging/logger.js';
-import type { MetricsPushBody } from './push-protocol.js';
+import { PUSH_INTERVAL_MS, type MetricsPushBody } from './push-protocol.js';
 
 export interface MetricsPushHandle {
   /** Stops the timer, waits for a push in flight, then sends a last (`final`) push. */
@@ -41,6 +41,10 @@ export function newWorkerId(): string {
  */
 export function startMetricsPush(options: MetricsPushOptions): MetricsPushHandle {
   const { registry, url, intervalMs, workerId, logger } = options;
+  if (!Number.isInteger(intervalMs) || intervalMs < PUSH_INTERVAL_MS.min || intervalMs > PUSH_INTERVAL_MS.max) {
+    // The sidecar would refuse every push; better to fail where the interval is chosen.
+    throw new RangeError(`intervalMs must be an integer from ${PUSH_INTERVAL_MS.min} to ${PUSH_INTERVAL_MS.max}`);
+  }
   const post = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? Math.min(5_000, Math.max(100, Math.floor(intervalMs / 2)));
   let timer: NodeJS.Timeout | undefined;

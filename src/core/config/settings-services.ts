@@ -70,10 +70,6 @@ export function readDatabases(reader: SettingsReader): Pick<Settings, 'redis' | 
   };
 }
 
-export function readTelemetry(reader: SettingsReader): Settings['telemetry'] {
-  const appInsightsConnectionString = reader.readOptional('APPLICATIONINSIGHTS_CONNECTION_STRING', anyConnectionString);
-  return withSecretFields({ appInsightsConnectionString }, { appInsightsConnectionString: redactAll });
-}
 
 /** SECRETS_DIR and KEY_VAULT_URI: read before the secrets themselves, from the environment only. */
 export function readSecretLocations(reader: SettingsReader): Settings['secrets'] {

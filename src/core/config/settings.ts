@@ -38,7 +38,8 @@ import {
 } from './settings-reader.js';
 import { readReceiptKeys, readSigningKeys } from './settings-key-rings.js';
 import { readLeaderboards } from './settings-leaderboards.js';
-import { readBus, readDatabases, readSecretLocations, readTables, readTelemetry } from './settings-services.js';
+import { readBus, readDatabases, readSecretLocations, readTables } from './settings-services.js';
+import { readTelemetrySettings } from './settings-telemetry.js';
 
 export {
   DEVELOPMENT_HMAC_KEY,
@@ -142,7 +143,7 @@ export function parseSettings(raw: RawSettings): Settings {
     bus,
     tables: readTables(reader),
     secrets: readSecretLocations(reader),
-    telemetry: readTelemetry(reader),
+    telemetry: readTelemetrySettings(reader),
   };
   if (reader.problems.length > 0) throw new SettingsError(reader.problems);
   return deepFreeze(settings);

@@ -1,3 +1,4 @@
+import type { TelemetrySettings } from './settings-telemetry.js';
 import type { KeyRing } from './key-ring.js';
 
 /**
@@ -61,7 +62,7 @@ export interface Settings {
   readonly bus: BusSettings;
   readonly tables: { readonly connectionString: string } | { readonly endpoint: string } | undefined;
   readonly secrets: { readonly dir: string | undefined; readonly keyVaultUri: string | undefined };
-  readonly telemetry: { readonly appInsightsConnectionString: string | undefined };
+  readonly telemetry: TelemetrySettings;
 }
 
 /** The numeric payload fields with a configurable upper bound, as `<type>.<field>`. */

@@ -5,7 +5,6 @@ import type { AppContext } from '../../app/app-context.js';
 import { ClientError, problems } from '../../core/errors/errors.js';
 import { envelopeSchema, toFieldError, validateEvent, type AcceptedEvent, type EnvelopeSchema } from '../../core/ingestion/envelope.js';
 import { Ingestion, requestFingerprint, type BatchResult } from '../../core/ingestion/ingestion.js';
-import { traceparentFrom } from '../../core/tracing/traceparent.js';
 import { httpFunction, json, type HttpCall } from '../http/http-function.js';
 import { problemBody } from '../http/problem-response.js';
 import { IDEMPOTENCY_HEADER, idempotency, REPLAYED_HEADER, type IdempotentRun } from './idempotency.js';
@@ -81,7 +80,7 @@ function gatewayRoute(handle: (options: { gateway: Gateway; call: HttpCall; body
       requireJson(request);
       const body = await readBodyLimited(request, app.settings.limits.maxBodyBytes);
       const kid = gateway.checkSignature({ request, body, nowMs: app.now() });
-      const traceparent = traceparentFrom(request.headers.get('traceparent'));
+      const { traceparent } = call;
       const response = await gateway.idempotent({
         key: request.headers.get(IDEMPOTENCY_HEADER),
         kid,

@@ -5,13 +5,16 @@ import type { HttpFunctionDefinition } from '../definition.js';
 import type { OperationDocs } from '../openapi/operation-docs.js';
 import { counter, histogram } from '../../adapters/metrics/metrics.js';
 import { toProblemResponse } from './problem-response.js';
+import { traceparentFrom } from '../../core/tracing/traceparent.js';
 
 export interface HttpCall {
   readonly request: HttpRequest;
   readonly context: InvocationContext;
   readonly app: AppContext;
-  /** The app logger with this invocation's function name and id. */
+  /** The app logger with this invocation's function name and id, and its trace context. */
   readonly logger: Logger;
+  /** W3C trace context of the request: the caller's when valid, else a new trace. */
+  readonly traceparent: string;
 }
 
 export type HttpHandle = (call: HttpCall) => Promise<HttpResponseInit>;
@@ -59,11 +62,12 @@ export function httpFunction(spec: HttpFunctionSpec): HttpFunctionDefinition {
       const labels = { function: spec.name, route: spec.route };
       const handle = 'build' in spec ? spec.build(app) : spec.handle;
       return async (request, context) => {
-        const logger = app.logger.child({ function: spec.name, invocationId: context.invocationId });
+        const traceparent = traceparentFrom(request.headers.get('traceparent'));
+        const logger = app.logger.child({ function: spec.name, invocationId: context.invocationId, traceparent });
         const stopTimer = duration.startTimer(labels);
         let response: HttpResponseInit;
         try {
-          response = await handle({ request, context, app, logger });
+          response = await handle({ request, context, app, logger, traceparent });
         } catch (error: unknown) {
           response = toProblemResponse(error, { logger, instance: new URL(request.url).pathname });
         }

@@ -10,7 +10,7 @@
  */
 import { AppProject, Application, type IAppProject, type IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { ScaledObject, TriggerAuthentication, type IScaledObject, type ITriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
-import { PodMonitor, type IPodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { PodMonitor, PrometheusRule, type IPodMonitor, type IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -55,6 +55,9 @@ const VALIDATORS: Readonly<Record<string, (object: KubeObject) => void>> = {
   },
   'monitoring.coreos.com/v1/PodMonitor': (o) => {
     new PodMonitor(o as unknown as IPodMonitor).validate();
+  },
+  'monitoring.coreos.com/v1/PrometheusRule': (o) => {
+    new PrometheusRule(o as unknown as IPrometheusRule).validate();
   },
   'argoproj.io/v1alpha1/Application': (o) => {
     new Application(o as unknown as IApplication).validate();
