@@ -5,16 +5,22 @@ import { memoryBus } from './memory-bus.bench.js';
 import { fairnessBench } from './fairness.bench.js';
 import { progressionBench } from './progression.bench.js';
 import { ingest, ingestBatch } from './ingest.bench.js';
+import { leaderboardBenchmarks } from './leaderboard.bench.js';
 
 /**
  * `npm run bench [-- [--json] [--report-only] [--rounds=N] [name…]]`: runs every benchmark (or
  * the named ones) and checks each goal. Exit code 1 when a goal is missed, unless --report-only;
  * 2 on a usage error. With --json the results go to stdout as JSON; progress always goes to stderr.
  */
-const benchmarks: readonly Benchmark[] = [embeddedHttp, memoryBus, ingest, ingestBatch, fairnessBench, progressionBench];
+const benchmarks: readonly Benchmark[] = [embeddedHttp, memoryBus, ingest, ingestBatch, fairnessBench, progressionBench, ...leaderboardBenchmarks];
 
 const USAGE = `usage: npm run bench -- [--json] [--report-only] [--rounds=N] [name...]
 benchmarks: ${benchmarks.map((b) => b.name).join(', ')}`;
+
+/** A name selects its benchmark, and a family prefix its members: `leaderboard` → `leaderboard-apply`, … */
+function selects(name: string, benchmark: string): boolean {
+  return benchmark === name || benchmark.startsWith(`${name}-`);
+}
 
 interface Args {
   readonly json: boolean;
@@ -36,7 +42,7 @@ function parseArgs(argv: readonly string[]): Args | string {
       if (!Number.isInteger(rounds) || rounds < 1) return `--rounds needs an integer >= 1, got "${arg}"`;
     } else if (arg === '--help' || arg === '-h') return '';
     else if (arg.startsWith('-')) return `unknown option "${arg}"`;
-    else if (!benchmarks.some((b) => b.name === arg)) return `unknown benchmark "${arg}"`;
+    else if (!benchmarks.some((b) => selects(arg, b.name))) return `unknown benchmark "${arg}"`;
     else names.push(arg);
   }
   return { json, reportOnly, rounds, names };
@@ -49,7 +55,7 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return args === '' ? 0 : 2;
   }
-  const selected = args.names.length === 0 ? benchmarks : benchmarks.filter((b) => args.names.includes(b.name));
+  const selected = args.names.length === 0 ? benchmarks : benchmarks.filter((b) => args.names.some((name) => selects(name, b.name)));
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };

@@ -11,6 +11,7 @@ import type { FairnessAudit } from '../core/fairness/audit.js';
 import type { FairnessStore } from '../core/fairness/ports.js';
 import type { Progression } from '../core/progression/progression.js';
 import type { RewardGrants } from '../core/progression/grants.js';
+import type { LeaderboardParts } from './leaderboard-parts.js';
 
 /**
  * What a function handler may use: the frozen settings, the logger, the clock, and the adapters
@@ -36,6 +37,8 @@ export interface AppContext {
   readonly progression: Progression;
   /** The grant interface for other capabilities (leaderboard prizes); the same object as `progression`. */
   readonly grants: RewardGrants;
+  /** Leaderboard store (Redis or memory), archive and lock (MySQL or memory), period calendar. */
+  readonly leaderboards: LeaderboardParts;
   /** This process's Prometheus registry (DESIGN §8); served at `/metrics` or pushed to the sidecar. */
   readonly metrics: Registry;
   /** Every configured dependency, for readiness and shutdown, in start-up order. */

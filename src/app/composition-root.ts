@@ -19,6 +19,7 @@ import { createMysqlProgressRepository } from '../adapters/mysql/mysql-progress-
 import { createMysqlReceiptRepository } from '../adapters/mysql/mysql-receipt-repository.js';
 import { createRedisProgressCache } from '../adapters/redis/redis-progress-cache.js';
 import { Progression } from '../core/progression/progression.js';
+import { createLeaderboardParts, type LeaderboardParts } from './leaderboard-parts.js';
 import { MemoryIdempotencyStore } from '../adapters/memory/memory-idempotency-store.js';
 import { MemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
 import { MemorySanctionStore } from '../adapters/memory/memory-sanction-store.js';
@@ -31,6 +32,8 @@ export interface CompositionOptions {
   readonly settings: Settings;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** Tests and benchmarks: leaderboard parts to use instead of building them (a key prefix, a fake). */
+  readonly leaderboardParts?: (app: AppContext) => Partial<LeaderboardParts>;
 }
 
 /**
@@ -93,7 +96,7 @@ export function createAppContext(options: CompositionOptions): AppContext {
   collectDefaultMetrics({ register: metrics, prefix: 'liveops_' });
 
   let closing: Promise<void> | undefined;
-  return {
+  const context: AppContext = {
     settings,
     logger,
     now: options.now ?? Date.now,
@@ -121,6 +124,9 @@ export function createAppContext(options: CompositionOptions): AppContext {
     get grants() {
       return progression.get();
     },
+    get leaderboards() {
+      return leaderboards.get();
+    },
     metrics,
     dependencies,
     close: () =>
@@ -135,6 +141,8 @@ export function createAppContext(options: CompositionOptions): AppContext {
         }
       })()),
   };
+  const leaderboards = lazy(() => createLeaderboardParts(context, options.leaderboardParts?.(context)));
+  return context;
 }
 
 interface BusParts {

@@ -4,6 +4,7 @@ import { fairness } from './fairness/fairness.js';
 import { progression } from './progression/progression.js';
 import { progressionRoutes } from './progression/routes.js';
 import { postEvent, postEventBatch } from './gateway/events.js';
+import { leaderboardFunctions } from './leaderboard/functions.js';
 import { healthz, readyz } from './health.js';
 import { openApiFunction } from './openapi/openapi.js';
 
@@ -20,5 +21,6 @@ export const functions: readonly FunctionDefinition[] = [
   ...fairnessAdminFunctions,
   progression,
   ...progressionRoutes,
+  ...leaderboardFunctions,
   openApiFunction({ catalog: () => functions }),
 ];

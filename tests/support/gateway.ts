@@ -46,6 +46,7 @@ export function gatewayHarness(env: Record<string, string> = {}, now: () => numb
     fairness: base.fairness,
     progression: base.progression,
     grants: base.grants,
+    leaderboards: base.leaderboards,
     metrics: base.metrics,
     dependencies: base.dependencies,
     close: () => base.close(),

@@ -23,6 +23,7 @@
  */
 import { readFairnessCaps, readPayloadMax } from './settings-payload.js';
 import { readProgression } from './settings-progression.js';
+import { readLeaderboardPrizes } from './settings-prizes.js';
 import type { Settings } from './types.js';
 import { SettingsError } from './settings-error.js';
 import { deepFreeze } from './deep-freeze.js';
@@ -116,6 +117,7 @@ function readLeaderboardSettings(reader: SettingsReader): Settings['leaderboards
     topN: int('LB_TOPN', { default: 100, max: 100_000 }),
     snapshotCron: reader.read('SNAPSHOT_CRON', sixFieldCron, '0 */15 * * * *'),
     seasonId: int('SEASON_ID', { default: 1, max: 1_000_000 }),
+    prizes: readLeaderboardPrizes(reader),
   };
 }
 

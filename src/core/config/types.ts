@@ -1,3 +1,4 @@
+import type { LeaderboardPrize } from './settings-prizes.js';
 import type { TelemetrySettings } from './settings-telemetry.js';
 import type { KeyRing } from './key-ring.js';
 
@@ -55,6 +56,8 @@ export interface Settings {
     readonly topN: number;
     readonly snapshotCron: string;
     readonly seasonId: number;
+    /** LEADERBOARD_PRIZES: what the top of a board wins when a period closes. */
+    readonly prizes: readonly LeaderboardPrize[];
   };
   readonly progression: ProgressionSettings;
   readonly redis: { readonly url: string } | undefined;

@@ -105,6 +105,12 @@ export interface FinalStandings {
   readonly entries: readonly Standing[];
 }
 
+export interface StoredSnapshot {
+  readonly takenAtMs: number;
+  readonly players: number;
+  readonly entries: readonly Standing[];
+}
+
 /** A closed period whose prizes are configured but not all granted yet. */
 export interface PendingPrizes extends PeriodRef {
   readonly closedAtMs: number;
@@ -116,6 +122,8 @@ export interface PendingPrizes extends PeriodRef {
 export interface LeaderboardArchive {
   /** Replaces the stored standings of a (current) period: running twice leaves one copy. */
   saveSnapshot(options: PeriodRef & { readonly takenAtMs: number; readonly players: number; readonly entries: readonly Standing[] }): Promise<void>;
+  /** The stored snapshot of a period, if any (operators and tests; no route serves it). */
+  snapshotOf(ref: PeriodRef): Promise<StoredSnapshot | undefined>;
   /** The instant of the newest snapshot of any period, if any. */
   lastSnapshotAt(): Promise<number | undefined>;
   /** Which of `periods` of this board and window are closed (archived). */

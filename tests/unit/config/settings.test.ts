@@ -57,6 +57,7 @@ describe('parseSettings defaults', () => {
       topN: 100,
       snapshotCron: '0 */15 * * * *',
       seasonId: 1,
+      prizes: [],
     });
     expect(settings.redis).toBeUndefined();
     expect(settings.mysql).toBeUndefined();

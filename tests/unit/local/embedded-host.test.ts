@@ -103,6 +103,9 @@ describe('embedded host gateway over real HTTP', () => {
     expect(bus.activeMessageCount({ topic: 'liveops-verified', subscription: 'progression' })).toBe(0);
     const progress = await fetch(`${host.url}/api/players/player_1/progress`);
     expect(await progress.json()).toMatchObject({ playerId: 'player_1', xp: 120, level: 1, xpIntoLevel: 120, xpForNextLevel: 1000 });
-    expect(bus.activeMessageCount({ topic: 'liveops-verified', subscription: 'leaderboard' })).toBe(1);
+    // Consumed by the leaderboard function too: the xp board ranks the player.
+    const xpBoard = await fetch(`${host.url}/api/leaderboards/xp/alltime`);
+    expect(await xpBoard.json()).toMatchObject({ board: 'xp', window: 'alltime', total: 1, entries: [{ rank: 1, playerId: 'player_1', score: 120 }] });
+    expect(bus.activeMessageCount({ topic: 'liveops-verified', subscription: 'leaderboard' })).toBe(0);
   });
 });

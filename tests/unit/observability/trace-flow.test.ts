@@ -3,15 +3,16 @@ import { MemoryBus } from '../../../src/adapters/memory/memory-bus.js';
 import type { ReceivedMessage } from '../../../src/core/messaging/bus.js';
 import { traceIdOf } from '../../../src/core/tracing/traceparent.js';
 import { fairness } from '../../../src/functions/fairness/fairness.js';
+import { leaderboardConsumer } from '../../../src/functions/leaderboard/consumer.js';
+import { progression } from '../../../src/functions/progression/progression.js';
 import { postEvent } from '../../../src/functions/gateway/events.js';
 import { startBusConsumers } from '../../../src/local/bus-runner.js';
 import { testApp } from '../../support/app.js';
 import { NOW_MS, handlerOf, newEventBody, signedRequest } from '../../support/gateway.js';
 
 /**
- * DESIGN §8: one event followed from the gateway through fairness to the verified topic by its
- * trace id, in the JSON log lines each step wrote. Progression and leaderboards consume the
- * verified topic; the same wrapper (src/functions/bus/instrument.ts) gives their lines the id.
+ * DESIGN §8: one event followed from the gateway through fairness to the verified topic, and on to
+ * progression and the leaderboard, by its trace id in the JSON log lines each step wrote.
  */
 const running: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -39,6 +40,22 @@ function linesOfTrace(logs: readonly Line[], traceId: string): Line[] {
 }
 
 describe('one event followed by its trace id', () => {
+  it('reaches the leaderboard (and progression) with the same trace id in every step\'s logs', async () => {
+    const { app, lines } = testApp({ captureLogs: true, now: () => NOW_MS });
+    const { bus } = app;
+    if (!(bus instanceof MemoryBus)) throw new Error('expected the memory bus');
+    running.push(startBusConsumers({ app, definitions: [fairness, progression, leaderboardConsumer] }));
+    const traceparent = '00-5bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const body = newEventBody({ playerId: 'traced_player' });
+    expect((await handlerOf(postEvent, app)(signedRequest({ body, headers: { traceparent } }))).status).toBe(202);
+    await bus.idle();
+
+    const traced = linesOfTrace(lines.map((l) => JSON.parse(l) as Line), '5bf92f3577b34da6a3ce929d0e0e4736');
+    const steps = new Set(traced.map((l) => l.function));
+    expect([...steps].sort()).toEqual(['fairness', 'leaderboard', 'postEvent', 'progression']);
+    expect(traced).toContainEqual(expect.objectContaining({ function: 'leaderboard', msg: 'message received', messageId: body.eventId }));
+  });
+
   it('continues the caller\'s trace from the gateway through fairness to the verified topic', async () => {
     const { post, bus, verified, logs } = setup();
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

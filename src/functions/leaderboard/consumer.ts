@@ -1,0 +1,91 @@
+import type { AppContext } from '../../app/app-context.js';
+import { DependencyUnavailableError } from '../../core/errors/errors.js';
+import { envelopeSchema, type AcceptedEvent } from '../../core/ingestion/envelope.js';
+import { UpdatePlanner } from '../../core/leaderboard/updates.js';
+import { LeaderboardWriter } from '../../core/leaderboard/writer.js';
+import type { ReceivedMessage } from '../../core/messaging/bus.js';
+import { PoisonMessageError } from '../../core/messaging/poison.js';
+import { retryTransient } from '../bus/transient-retry.js';
+import { SERVICE_BUS_CONNECTION_SETTING, type ServiceBusTopicFunctionDefinition } from '../definition.js';
+import { instrumentBusHandler } from '../bus/instrument.js';
+import { writerObserver } from './metrics.js';
+import { leaderboardPartsOf } from './stores.js';
+
+/** Below SHUTDOWN_GRACE_S' default (25 s), so a stopping worker is never held longer. */
+const TRANSIENT_RETRY_MS = 20_000;
+/** Seasons are positive integers; the bound only keeps garbage out (as the gateway's). */
+const MAX_SEASON = 1_000_000;
+
+function buildWriter(app: AppContext): LeaderboardWriter {
+  const { settings } = app;
+  const { store, calendar } = leaderboardPartsOf(app);
+  return new LeaderboardWriter({
+    store,
+    planner: new UpdatePlanner({ boards: settings.leaderboards.boards, calendar, seasonId: settings.leaderboards.seasonId }),
+    logger: app.logger.child({ function: 'leaderboard' }),
+    observer: writerObserver(app),
+  });
+}
+
+/** Bodies that are valid envelopes become events; the rest can never succeed (poison). */
+function parse(batch: readonly ReceivedMessage[], app: AppContext): { events: AcceptedEvent[]; poison: { messageId: string; why: string }[] } {
+  const schema = envelopeSchema({ payloadMax: app.settings.limits.payloadMax, maxSeason: MAX_SEASON });
+  const events: AcceptedEvent[] = [];
+  const poison: { messageId: string; why: string }[] = [];
+  for (const message of batch) {
+    const result = schema.safeParse(message.body);
+    if (!result.success) {
+      poison.push({ messageId: message.messageId, why: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(', ') });
+      continue;
+    }
+    // Fairness forwards the event with its season filled in; the property, then SEASON_ID, are fallbacks.
+    const property = Number(message.applicationProperties.season);
+    const season = result.data.season ?? (Number.isSafeInteger(property) && property >= 1 ? property : app.settings.leaderboards.seasonId);
+    events.push({ ...result.data, season });
+  }
+  return { events, poison };
+}
+
+/**
+ * Leaderboards: the `leaderboard` subscription of the verified topic (sessions on, batches). Each
+ * event goes to every board whose source is its type, in each of the board's windows, once per
+ * board key whatever the bus redelivers (core/leaderboard/writer.ts). A known outage is retried
+ * in place (retryTransient); a body that is not an envelope is dead-lettered with a reason, after
+ * the rest of its batch was applied.
+ */
+export const leaderboardConsumer: ServiceBusTopicFunctionDefinition = {
+  kind: 'serviceBusTopic',
+  name: 'leaderboard',
+  options: {
+    connection: SERVICE_BUS_CONNECTION_SETTING,
+    topicName: '%BUS_VERIFIED_TOPIC%',
+    subscriptionName: '%BUS_SUB_LEADERBOARD%',
+    isSessionsEnabled: true,
+    cardinality: 'many',
+  },
+  handler: (app) => {
+    const writer = buildWriter(app);
+    // The wrapper adds the bus RED metrics and puts the batch's trace context on every log line.
+    return instrumentBusHandler({
+      app,
+      name: 'leaderboard',
+      handle: async ({ batch, logger }) => {
+        const { events, poison } = parse(batch, app);
+        try {
+          if (events.length > 0) await retryTransient({ operation: () => writer.apply(events, app.now()), logger, maxWaitMs: TRANSIENT_RETRY_MS });
+        } catch (error: unknown) {
+          if (error instanceof DependencyUnavailableError) logger.error('dependency still unavailable; the batch goes back to the subscription', { dependency: error.dependency });
+          throw error;
+        }
+        if (poison.length > 0) {
+          throw new PoisonMessageError({
+            messageIds: poison.map((p) => p.messageId),
+            reason: 'InvalidEnvelope',
+            othersHandled: true,
+            description: poison.map((p) => `${p.messageId}: ${p.why}`).join('; ').slice(0, 1000),
+          });
+        }
+      },
+    });
+  },
+};

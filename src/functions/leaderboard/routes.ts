@@ -1,0 +1,143 @@
+import type { HttpRequest } from '@azure/functions';
+import { z } from 'zod';
+import type { AppContext } from '../../app/app-context.js';
+import { problems } from '../../core/errors/errors.js';
+import { PLAYER_ID } from '../../core/ingestion/envelope.js';
+import { LeaderboardQueries, invalid } from '../../core/leaderboard/queries.js';
+import { httpFunction, json } from '../http/http-function.js';
+import { leaderboardPartsOf } from './stores.js';
+
+/** Deep pages stay cheap in Redis (ZRANGE by index is O(log n + limit)); the bound only keeps garbage out. */
+const MAX_OFFSET = 100_000_000;
+const limit = (fallback: number) => z.coerce.number().int().min(1).max(1000).default(fallback);
+const offset = z.coerce.number().int().min(0).max(MAX_OFFSET).default(0);
+const period = z.string().max(32).default('current').describe("'current' or a period id: 2026-11-25 (daily), 2026-W48 (weekly), S3 (seasonal), alltime");
+
+const topQuery = z.object({ period, limit: limit(100), offset });
+const playerQuery = z.object({ period, around: z.coerce.number().int().min(0).max(50).default(0).describe('ranks either side of the player to include') });
+const historyQuery = z.object({ period: z.string().max(32).describe('a closed period id: 2026-11-25, 2026-W48 or S3'), limit: limit(100), offset });
+const compatQuery = z.object({ window: z.enum(['daily', 'weekly', 'seasonal']).default('daily'), limit: limit(10) });
+
+const standing = z.object({ rank: z.int(), playerId: z.string(), score: z.int() });
+const names = { board: z.string(), window: z.enum(['daily', 'weekly', 'seasonal', 'alltime']), period: z.string() };
+const TOP = z.object({ ...names, total: z.int(), entries: z.array(standing) });
+const PLAYER = z.object({ ...names, playerId: z.string(), rank: z.int(), score: z.int(), total: z.int(), neighbors: z.array(standing) });
+const HISTORY = z.object({ ...names, closedAt: z.string(), players: z.int(), total: z.int(), entries: z.array(standing) });
+
+const REFUSALS = {
+  400: { description: 'Unknown board, window or period, or bad paging (`errors` name the allowed values)' },
+  503: { description: 'Redis or MySQL is down (Retry-After)' },
+} as const;
+
+/** One query service per AppContext handler; the parts underneath are shared (stores.ts). */
+function queriesOf(app: AppContext): LeaderboardQueries {
+  const { store, archive, calendar } = leaderboardPartsOf(app);
+  return new LeaderboardQueries({ store, archive, calendar, boards: app.settings.leaderboards.boards, seasonId: app.settings.leaderboards.seasonId });
+}
+
+function parseQuery<S extends z.ZodObject>(schema: S, request: HttpRequest): z.infer<S> {
+  const parsed = schema.safeParse(Object.fromEntries(request.query.entries()));
+  if (!parsed.success) throw problems.validation(parsed.error.issues.map((issue) => ({ path: `query.${issue.path.join('.')}`, message: issue.message })));
+  return parsed.data;
+}
+
+/** `GET /api/leaderboards/{board}/{window}?period=&limit=&offset=`: a page of the board. */
+export const getLeaderboard = httpFunction({
+  name: 'getLeaderboard',
+  route: 'leaderboards/{board}/{window}',
+  methods: ['GET'],
+  // Reads are public: standings are what every player sees.
+  authLevel: 'anonymous',
+  docs: {
+    summary: 'A page of a leaderboard: ranks from offset+1, with the number of players',
+    tags: ['leaderboards'],
+    query: () => topQuery,
+    responses: { 200: { description: '`{board, window, period, total, entries:[{rank, playerId, score}]}`', schema: () => TOP }, ...REFUSALS },
+  },
+  build: (app) => {
+    const queries = queriesOf(app);
+    return async ({ request }) => {
+      const query = parseQuery(topQuery, request);
+      const nowMs = app.now();
+      const target = queries.target({ board: request.params.board ?? '', window: request.params.window ?? '', period: query.period, nowMs });
+      return json(200, await queries.top({ target, offset: query.offset, limit: query.limit, nowMs }));
+    };
+  },
+});
+
+/** `GET /api/leaderboards/{board}/{window}/players/{playerId}?period=&around=`: a player's rank. */
+export const getLeaderboardPlayer = httpFunction({
+  name: 'getLeaderboardPlayer',
+  route: 'leaderboards/{board}/{window}/players/{playerId}',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  docs: {
+    summary: "A player's rank and score, with the ranks around them",
+    tags: ['leaderboards'],
+    query: () => playerQuery,
+    responses: { 200: { description: '`{rank, score, total, neighbors:[{rank, playerId, score}]}`; neighbors include the player', schema: () => PLAYER }, 404: { description: 'The player is not ranked in this period' }, ...REFUSALS },
+  },
+  build: (app) => {
+    const queries = queriesOf(app);
+    return async ({ request }) => {
+      const query = parseQuery(playerQuery, request);
+      const playerId = request.params.playerId ?? '';
+      if (!PLAYER_ID.test(playerId)) throw invalid('playerId', `playerId must match ${PLAYER_ID.source}`);
+      const nowMs = app.now();
+      const target = queries.target({ board: request.params.board ?? '', window: request.params.window ?? '', period: query.period, nowMs });
+      const result = await queries.player({ target, playerId, around: query.around, nowMs });
+      if (result === undefined) throw problems.notFound(`${playerId} is not ranked on ${target.board.id} ${target.window} ${target.period.id}`);
+      return json(200, result);
+    };
+  },
+});
+
+/** `GET /api/leaderboards/{board}/{window}/history?period=`: the final standings of a closed period. */
+export const getLeaderboardHistory = httpFunction({
+  name: 'getLeaderboardHistory',
+  route: 'leaderboards/{board}/{window}/history',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  docs: {
+    summary: 'Final standings of a closed period (the hall of fame), from MySQL',
+    tags: ['leaderboards'],
+    query: () => historyQuery,
+    responses: { 200: { description: '`{closedAt, players, total, entries}`', schema: () => HISTORY }, 404: { description: 'The period is not closed (yet), or has no archive' }, ...REFUSALS },
+  },
+  build: (app) => {
+    const queries = queriesOf(app);
+    return async ({ request }) => {
+      const query = parseQuery(historyQuery, request);
+      const target = queries.target({ board: request.params.board ?? '', window: request.params.window ?? '', period: query.period, nowMs: app.now(), closedOnly: true });
+      const result = await queries.history({ target, offset: query.offset, limit: query.limit });
+      if (result === undefined) throw problems.notFound(`${target.board.id} ${target.window} ${target.period.id} has no final standings: it is not closed yet, or it closed before archiving began`);
+      return json(200, result);
+    };
+  },
+});
+
+/** `GET /api/leaderboard?window=&limit=`: the prototype's route, on the default (first) board. */
+export const getLeaderboardCompat = httpFunction({
+  name: 'getLeaderboardCompat',
+  route: 'leaderboard',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  docs: {
+    summary: 'Prototype-compatible top list of the default board (the first in LEADERBOARDS), current period',
+    tags: ['leaderboards'],
+    query: () => compatQuery,
+    responses: { 200: { description: 'As `GET /api/leaderboards/{board}/{window}`', schema: () => TOP }, ...REFUSALS },
+  },
+  build: (app) => {
+    const queries = queriesOf(app);
+    return async ({ request }) => {
+      const query = parseQuery(compatQuery, request);
+      const board = queries.defaultBoard?.id ?? '';
+      const nowMs = app.now();
+      const target = queries.target({ board, window: query.window, period: 'current', nowMs, windows: ['daily', 'weekly', 'seasonal'] });
+      return json(200, await queries.top({ target, offset: 0, limit: query.limit, nowMs }));
+    };
+  },
+});
+
+export const leaderboardRoutes = [getLeaderboard, getLeaderboardPlayer, getLeaderboardHistory, getLeaderboardCompat] as const;
