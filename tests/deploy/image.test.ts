@@ -35,7 +35,7 @@ function stages(): Stage[] {
  * Entry points the manifests run that are written elsewhere and may not exist yet: the metrics
  * sidecar (src/sidecar/main.ts) is another team's work in progress. Remove it once it lands.
  */
-const PLANNED_SOURCES = new Set(['src/sidecar/main.ts']);
+const PLANNED_SOURCES = new Set<string>([]);
 
 describe('Dockerfile', () => {
   it('builds every stage on the official Azure Functions Node 20 image, pinned to its v4 line', () => {

@@ -20,11 +20,7 @@ export type Trigger =
  * (or arrives under another name) still fails the "every catalogue function is deployed" test
  * for the real name, which is how a mismatch surfaces.
  */
-export const PLANNED: Readonly<Record<string, Trigger>> = {
-  progression: { kind: 'serviceBusTopic', topicName: '%BUS_VERIFIED_TOPIC%', subscriptionName: '%BUS_SUB_PROGRESSION%' },
-  leaderboard: { kind: 'serviceBusTopic', topicName: '%BUS_VERIFIED_TOPIC%', subscriptionName: '%BUS_SUB_LEADERBOARD%' },
-  snapshot: { kind: 'timer', schedule: '%SNAPSHOT_CRON%' },
-};
+export const PLANNED: Readonly<Record<string, Trigger>> = {};
 
 /** Every function of the app catalogue, by name. */
 export function catalogueTriggers(): Map<string, Trigger> {
