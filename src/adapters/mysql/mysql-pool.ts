@@ -1,3 +1,4 @@
+import { withTimeout } from '../timeout.js';
 import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
 import { type Dependency } from '../../core/health/dependency.js';
 import { type Logger } from '../../core/logging/logger.js';
@@ -120,21 +121,11 @@ function connectionOptionsFromUrl(url: string): PoolOptions {
 function parseParam(value: string): unknown {
   try {
     return JSON.parse(value) as unknown;
-  } catch {
-    return value;
+  } catch (error: unknown) {
+    // Not JSON: the option is a plain string (`?timezone=Z`).
+    if (error instanceof SyntaxError) return value;
+    throw error;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(message));
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    clearTimeout(timer);
-  });
 }
 
 function errorCode(error: unknown): string {

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { type Dependency } from '../../core/health/dependency.js';
 import { type Logger } from '../../core/logging/logger.js';
+import { TimeoutError, withTimeout } from '../timeout.js';
 
 export interface RedisConnectionOptions {
   /** `redis://[:password@]host:port/db` or `rediss://…`. Never logged: it may hold the password. */
@@ -142,24 +143,6 @@ async function quitOrDisconnect(client: Redis, timeoutMs: number): Promise<void>
     client.disconnect();
     if (!(error instanceof TimeoutError)) throw error;
   }
-}
-
-/** Carries `code: 'timeout'`, which the readiness probe reports as the reason. */
-class TimeoutError extends Error {
-  override readonly name = 'TimeoutError';
-  readonly code = 'timeout';
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new TimeoutError(message));
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    clearTimeout(timer);
-  });
 }
 
 function errorCode(error: unknown): string {

@@ -1,6 +1,7 @@
 import { KeyRing } from './key-ring.js';
 import type { Settings } from './types.js';
 import type { SettingsReader } from './settings-reader.js';
+import { readJsonSetting } from './settings-reader.js';
 
 /**
  * The published development keys. Like Azurite's well-known account key they are public on
@@ -39,15 +40,9 @@ function readRing(reader: SettingsReader, options: RingOptions): ReadRing {
     return { ring: new KeyRing({ [options.developmentKid]: options.developmentKey }), source: 'development' };
   }
   const empty = { ring: new KeyRing({}), source: 'configured' } as const;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error: unknown) {
-    // The parser's message quotes the input, which is secret: report the rule, drop the error.
-    if (!(error instanceof SyntaxError)) throw error;
-    reader.problem(setting, 'not valid JSON (expected {"kid":"secret",…})');
-    return empty;
-  }
+  const json = readJsonSetting(reader, setting, '{"kid":"secret",…}');
+  if (json?.ok !== true) return empty;
+  const parsed = json.value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     reader.problem(setting, 'must be a JSON object {"kid":"secret",…}');
     return empty;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LeaderboardDefinition, LeaderboardWindow } from './types.js';
 import type { SettingsReader } from './settings-reader.js';
+import { readJsonSetting } from './settings-reader.js';
 import { deepFreeze } from './deep-freeze.js';
 
 const WINDOWS = ['daily', 'weekly', 'seasonal', 'alltime'] as const satisfies readonly LeaderboardWindow[];
@@ -61,14 +62,9 @@ export function readLeaderboards(reader: SettingsReader): readonly LeaderboardDe
   const setting = 'LEADERBOARDS';
   const text = reader.value(setting);
   if (text === undefined) return DEFAULT_LEADERBOARDS;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error: unknown) {
-    if (!(error instanceof SyntaxError)) throw error;
-    reader.problem(setting, 'not valid JSON (expected [{"id","source","operator","order","windows"},…])');
-    return [];
-  }
+  const json = readJsonSetting(reader, setting, '[{"id","source","operator","order","windows"},…]');
+  if (json?.ok !== true) return [];
+  const parsed = json.value;
   if (!Array.isArray(parsed) || parsed.length === 0) {
     reader.problem(setting, 'must be a non-empty JSON array of board definitions');
     return [];

@@ -1,4 +1,5 @@
 import type { SettingsReader } from './settings-reader.js';
+import { readJsonSetting } from './settings-reader.js';
 import type { FairnessCaps, PayloadField, PayloadMax } from './types.js';
 
 /**
@@ -44,14 +45,9 @@ export function readFairnessCaps(reader: SettingsReader): FairnessCaps {
 function readFieldBounds(reader: SettingsReader, setting: string, defaults: Readonly<Record<PayloadField, number>>): Readonly<Record<PayloadField, number>> {
   const text = reader.value(setting);
   if (text === undefined) return defaults;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error: unknown) {
-    if (!(error instanceof SyntaxError)) throw error;
-    reader.problem(setting, `not valid JSON (expected {"<type>.<field>": <max>}, fields: ${FIELDS.join(', ')})`);
-    return defaults;
-  }
+  const json = readJsonSetting(reader, setting, `{"<type>.<field>": <max>}, fields: ${FIELDS.join(', ')}`);
+  if (json?.ok !== true) return defaults;
+  const parsed = json.value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     reader.problem(setting, `must be a JSON object {"<type>.<field>": <max>}`);
     return defaults;

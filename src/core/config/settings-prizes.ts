@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deepFreeze } from './deep-freeze.js';
 import { readLeaderboards } from './settings-leaderboards.js';
-import { createSettingsReader, type SettingsReader } from './settings-reader.js';
+import { createSettingsReader, type SettingsReader, readJsonSetting } from './settings-reader.js';
 import type { LeaderboardWindow } from './types.js';
 
 /**
@@ -60,14 +60,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export function readLeaderboardPrizes(reader: SettingsReader): readonly LeaderboardPrize[] {
   const text = reader.value(SETTING);
   if (text === undefined) return deepFreeze([]);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error: unknown) {
-    if (!(error instanceof SyntaxError)) throw error;
-    reader.problem(SETTING, 'not valid JSON (expected [{"board","window","rank","rewardId","item","qty"},…])');
-    return [];
-  }
+  const json = readJsonSetting(reader, SETTING, '[{"board","window","rank","rewardId","item","qty"},…]');
+  if (json?.ok !== true) return [];
+  const parsed = json.value;
   if (!Array.isArray(parsed)) {
     reader.problem(SETTING, 'must be a JSON array of prizes');
     return [];

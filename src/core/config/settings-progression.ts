@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { deepFreeze } from './deep-freeze.js';
-import { integer, positiveNumber, type SettingsReader } from './settings-reader.js';
+import { integer, positiveNumber, type SettingsReader, readJsonSetting } from './settings-reader.js';
 import type { ProgressionSettings, RewardDefinition } from './types.js';
 
 /**
@@ -28,14 +28,9 @@ function readRewards(reader: SettingsReader): readonly RewardDefinition[] {
   const setting = 'REWARDS';
   const text = reader.value(setting);
   if (text === undefined) return DEFAULT_REWARDS;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error: unknown) {
-    if (!(error instanceof SyntaxError)) throw error;
-    reader.problem(setting, 'not valid JSON (expected [{"id","requires":{"level"|"bossTier"},"item","qty"},…])');
-    return [];
-  }
+  const json = readJsonSetting(reader, setting, '[{"id","requires":{"level"|"bossTier"},"item","qty"},…]');
+  if (json?.ok !== true) return [];
+  const parsed = json.value;
   const result = z.array(rewardSchema).safeParse(parsed);
   if (!result.success) {
     for (const issue of result.error.issues) reader.problem(setting, `${issue.path.length > 0 ? `reward ${issue.path.join('.')}: ` : ''}${issue.message}`);
@@ -55,14 +50,9 @@ function readLevelThresholds(reader: SettingsReader): readonly number[] | undefi
   const setting = 'LEVEL_THRESHOLDS';
   const text = reader.value(setting);
   if (text === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error: unknown) {
-    if (!(error instanceof SyntaxError)) throw error;
-    reader.problem(setting, 'not valid JSON (expected an array of total XP per level, e.g. [1000, 2500, 5000])');
-    return undefined;
-  }
+  const json = readJsonSetting(reader, setting, 'an array of total XP per level, e.g. [1000, 2500, 5000]');
+  if (json?.ok !== true) return undefined;
+  const parsed = json.value;
   const result = z.array(z.int().min(1)).min(1).safeParse(parsed);
   if (!result.success || result.data.some((xp, i) => i > 0 && xp <= (result.data[i - 1] ?? 0))) {
     reader.problem(setting, 'must be a non-empty JSON array of strictly increasing positive integers');

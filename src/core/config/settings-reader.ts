@@ -133,3 +133,20 @@ export const sixFieldCron: SettingSchema<string> = z
     const fields = s.split(/\s+/);
     return fields.length === 6 && fields.every((f) => /^[0-9A-Za-z*?/,#-]+$/.test(f));
   }, { error: "must be a 6-field cron expression with seconds first, e.g. '0 */15 * * * *'" });
+
+/**
+ * A JSON-valued setting, parsed: `undefined` when unset; `{ ok: false }` when not JSON (a
+ * problem naming `expected` is recorded; the parser's own message is dropped because it quotes the
+ * input, which may be a secret); else the value for the caller's schema.
+ */
+export function readJsonSetting(reader: SettingsReader, setting: string, expected: string): { readonly ok: true; readonly value: unknown } | { readonly ok: false } | undefined {
+  const text = reader.value(setting);
+  if (text === undefined) return undefined;
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error: unknown) {
+    if (!(error instanceof SyntaxError)) throw error;
+    reader.problem(setting, `not valid JSON (expected ${expected})`);
+    return { ok: false };
+  }
+}

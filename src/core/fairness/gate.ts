@@ -1,9 +1,9 @@
 import { DependencyUnavailableError } from '../errors/errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { OutgoingMessage, Publisher, ReceivedMessage } from '../messaging/bus.js';
-import { PoisonMessageError } from '../messaging/poison.js';
 import type { SanctionStore } from '../ingestion/ports.js';
-import type { AcceptedEvent, EnvelopeSchema } from '../ingestion/envelope.js';
+import type { EnvelopeSchema } from '../ingestion/envelope.js';
+import { invalidEnvelopes, parseMessages } from '../ingestion/parse-messages.js';
 import type { FairnessAudit } from './audit.js';
 import { judgeBatch, type JudgedEvent } from './judge-batch.js';
 import type { Decision, FairnessStore } from './ports.js';
@@ -45,7 +45,11 @@ export class FairnessGate {
 
   async process(batch: readonly ReceivedMessage[]): Promise<void> {
     const started = this.#o.now();
-    const { events, poison } = this.#parse(batch);
+    const parsed = parseMessages(batch, { schema: this.#o.schema, currentSeason: 1 });
+    const events: JudgedEvent[] = parsed.events.map(({ message, event }) => {
+      const traceparent = message.applicationProperties.traceparent;
+      return { event, enqueuedAtMs: message.enqueuedTimeUtc.getTime(), traceparent: typeof traceparent === 'string' ? traceparent : '' };
+    });
     const byPlayer = new Map<string, JudgedEvent[]>();
     for (const judged of events) {
       const list = byPlayer.get(judged.event.playerId) ?? [];
@@ -64,14 +68,8 @@ export class FairnessGate {
         throw new DependencyUnavailableError({ dependency: 'bus', cause: error });
       }
     }
-    if (poison.length > 0) {
-      throw new PoisonMessageError({
-        messageIds: poison.map((p) => p.messageId),
-        reason: 'InvalidEnvelope',
-        othersHandled: true,
-        description: poison.map((p) => `${p.messageId}: ${p.why}`).join('; ').slice(0, 1000),
-      });
-    }
+    const poison = invalidEnvelopes(parsed.poison);
+    if (poison !== undefined) throw poison;
   }
 
   async #processPlayer(playerId: string, events: readonly JudgedEvent[], started: number): Promise<OutgoingMessage[]> {
@@ -123,21 +121,7 @@ export class FairnessGate {
     }
   }
 
-  #parse(batch: readonly ReceivedMessage[]): { events: JudgedEvent[]; poison: { messageId: string; why: string }[] } {
-    const events: JudgedEvent[] = [];
-    const poison: { messageId: string; why: string }[] = [];
-    for (const message of batch) {
-      const result = this.#o.schema.safeParse(message.body);
-      if (!result.success) {
-        poison.push({ messageId: message.messageId, why: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(', ') });
-        continue;
-      }
-      const event: AcceptedEvent = { ...result.data, season: result.data.season ?? Number(message.applicationProperties.season ?? 1) };
-      const traceparent = message.applicationProperties.traceparent;
-      events.push({ event, enqueuedAtMs: message.enqueuedTimeUtc.getTime(), traceparent: typeof traceparent === 'string' ? traceparent : '' });
-    }
-    return { events, poison };
-  }
+
 }
 
 function policyReason(policy: SanctionPolicy): string {

@@ -1,10 +1,9 @@
 import type { AppContext } from '../../app/app-context.js';
 import { DependencyUnavailableError } from '../../core/errors/errors.js';
-import { envelopeSchema, type AcceptedEvent } from '../../core/ingestion/envelope.js';
+import { envelopeSchema } from '../../core/ingestion/envelope.js';
+import { invalidEnvelopes, parseMessages } from '../../core/ingestion/parse-messages.js';
 import { UpdatePlanner } from '../../core/leaderboard/updates.js';
 import { LeaderboardWriter } from '../../core/leaderboard/writer.js';
-import type { ReceivedMessage } from '../../core/messaging/bus.js';
-import { PoisonMessageError } from '../../core/messaging/poison.js';
 import { retryTransient } from '../bus/transient-retry.js';
 import { SERVICE_BUS_CONNECTION_SETTING, type ServiceBusTopicFunctionDefinition } from '../definition.js';
 import { instrumentBusHandler } from '../bus/instrument.js';
@@ -27,25 +26,6 @@ function buildWriter(app: AppContext): LeaderboardWriter {
   });
 }
 
-/** Bodies that are valid envelopes become events; the rest can never succeed (poison). */
-function parse(batch: readonly ReceivedMessage[], app: AppContext): { events: AcceptedEvent[]; poison: { messageId: string; why: string }[] } {
-  const schema = envelopeSchema({ payloadMax: app.settings.limits.payloadMax, maxSeason: MAX_SEASON });
-  const events: AcceptedEvent[] = [];
-  const poison: { messageId: string; why: string }[] = [];
-  for (const message of batch) {
-    const result = schema.safeParse(message.body);
-    if (!result.success) {
-      poison.push({ messageId: message.messageId, why: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(', ') });
-      continue;
-    }
-    // Fairness forwards the event with its season filled in; the property, then SEASON_ID, are fallbacks.
-    const property = Number(message.applicationProperties.season);
-    const season = result.data.season ?? (Number.isSafeInteger(property) && property >= 1 ? property : app.settings.leaderboards.seasonId);
-    events.push({ ...result.data, season });
-  }
-  return { events, poison };
-}
-
 /**
  * Leaderboards: the `leaderboard` subscription of the verified topic (sessions on, batches). Each
  * event goes to every board whose source is its type, in each of the board's windows, once per
@@ -65,26 +45,22 @@ export const leaderboardConsumer: ServiceBusTopicFunctionDefinition = {
   },
   handler: (app) => {
     const writer = buildWriter(app);
+    const schema = envelopeSchema({ payloadMax: app.settings.limits.payloadMax, maxSeason: MAX_SEASON });
     // The wrapper adds the bus RED metrics and puts the batch's trace context on every log line.
     return instrumentBusHandler({
       app,
       name: 'leaderboard',
       handle: async ({ batch, logger }) => {
-        const { events, poison } = parse(batch, app);
+        const parsed = parseMessages(batch, { schema, currentSeason: app.settings.leaderboards.seasonId });
+        const events = parsed.events.map((e) => e.event);
         try {
           if (events.length > 0) await retryTransient({ operation: () => writer.apply(events, app.now()), logger, maxWaitMs: TRANSIENT_RETRY_MS });
         } catch (error: unknown) {
           if (error instanceof DependencyUnavailableError) logger.error('dependency still unavailable; the batch goes back to the subscription', { dependency: error.dependency });
           throw error;
         }
-        if (poison.length > 0) {
-          throw new PoisonMessageError({
-            messageIds: poison.map((p) => p.messageId),
-            reason: 'InvalidEnvelope',
-            othersHandled: true,
-            description: poison.map((p) => `${p.messageId}: ${p.why}`).join('; ').slice(0, 1000),
-          });
-        }
+        const poison = invalidEnvelopes(parsed.poison);
+        if (poison !== undefined) throw poison;
       },
     });
   },

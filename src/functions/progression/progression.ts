@@ -1,7 +1,7 @@
 import { counter, histogram } from '../../adapters/metrics/metrics.js';
 import { DependencyUnavailableError } from '../../core/errors/errors.js';
-import { envelopeSchema, type AcceptedEvent } from '../../core/ingestion/envelope.js';
-import { PoisonMessageError } from '../../core/messaging/poison.js';
+import { envelopeSchema } from '../../core/ingestion/envelope.js';
+import { invalidEnvelopes, parseMessages } from '../../core/ingestion/parse-messages.js';
 import { retryTransient } from '../bus/transient-retry.js';
 import { SERVICE_BUS_CONNECTION_SETTING, type ServiceBusTopicFunctionDefinition } from '../definition.js';
 import { instrumentBusHandler } from '../bus/instrument.js';
@@ -37,13 +37,8 @@ export const progression: ServiceBusTopicFunctionDefinition = {
       app,
       name: 'progression',
       handle: async ({ batch, logger }) => {
-        const events: AcceptedEvent[] = [];
-        const poison: { messageId: string; why: string }[] = [];
-        for (const message of batch) {
-          const parsed = schema.safeParse(message.body);
-          if (parsed.success) events.push({ ...parsed.data, season: parsed.data.season ?? settings.leaderboards.seasonId });
-          else poison.push({ messageId: message.messageId, why: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(', ') });
-        }
+        const parsed = parseMessages(batch, { schema, currentSeason: settings.leaderboards.seasonId });
+        const events = parsed.events.map((e) => e.event);
         const stop = duration.startTimer();
         try {
           const outcome = await retryTransient({ operation: () => app.progression.apply(events), logger, maxWaitMs: TRANSIENT_RETRY_MS });
@@ -58,9 +53,8 @@ export const progression: ServiceBusTopicFunctionDefinition = {
         } finally {
           stop();
         }
-        if (poison.length > 0) {
-          throw new PoisonMessageError({ messageIds: poison.map((p) => p.messageId), reason: 'InvalidEnvelope', description: poison.map((p) => `${p.messageId}: ${p.why}`).join('; ').slice(0, 1000), othersHandled: true });
-        }
+        const poison = invalidEnvelopes(parsed.poison);
+        if (poison !== undefined) throw poison;
       },
     });
   },
