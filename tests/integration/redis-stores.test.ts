@@ -10,10 +10,11 @@ import { gatewayStoresContract } from '../contract/gateway-stores.contract.js';
 import { integrationSuite, recordingLogger } from '../support/services.js';
 
 integrationSuite('redis gateway stores', ['redis'], (urls) => {
-  const clients: Redis[] = [];
+  const made: { client: Redis; prefix: string }[] = [];
   afterAll(async () => {
-    for (const client of clients) {
-      const keys = await client.keys('liveops-test:*');
+    // Only this run's keys: another run may share the Redis.
+    for (const { client, prefix } of made) {
+      const keys = await client.keys(`${prefix}*`);
       if (keys.length > 0) await client.del(...keys);
       await client.quit();
     }
@@ -21,8 +22,8 @@ integrationSuite('redis gateway stores', ['redis'], (urls) => {
   // A fresh prefix per store set, so tests never see each other's keys.
   gatewayStoresContract('redis', () => {
     const client = new Redis(urls.redis);
-    clients.push(client);
     const prefix = `liveops-test:${randomBytes(6).toString('hex')}:`;
+    made.push({ client, prefix });
     return {
       idempotency: createRedisIdempotencyStore({ client, prefix }),
       rateLimiter: createRedisRateLimiter({ client, prefix }),
