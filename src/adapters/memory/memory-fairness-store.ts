@@ -6,7 +6,14 @@ interface PlayerRecord {
   eventTimes: number[];
   flagTimes: number[];
   sanctions: number;
+  /** Last commit for this player; like the Redis keys' TTL, idle players are forgotten. */
+  lastSeenMs: number;
 }
+
+/** The Redis store's idle expiry of a player's state (STATE_TTL_MS there). */
+const IDLE_PLAYER_MS = 30 * 24 * 3600 * 1000;
+/** Sweep idle players every this many commits, so the map cannot grow without bound. */
+const SWEEP_EVERY = 1_000;
 
 /**
  * The embedded twin of the Redis fairness store, with the same retention rules; the contract
@@ -16,6 +23,7 @@ export class MemoryFairnessStore implements FairnessStore {
   readonly #players = new Map<string, PlayerRecord>();
   readonly #verdicts = new ExpiringMap<RecordedVerdict>();
   readonly #population = new Map<string, number[]>();
+  #commits = 0;
 
   constructor(private readonly retention: FairnessRetention) {}
 
@@ -43,6 +51,11 @@ export class MemoryFairnessStore implements FairnessStore {
     const { nowMs } = options;
     const r = this.retention;
     const player = this.#player(options.playerId, nowMs);
+    player.lastSeenMs = nowMs;
+    this.#commits += 1;
+    if (this.#commits % SWEEP_EVERY === 0) {
+      for (const [id, record] of this.#players) if (record.lastSeenMs <= nowMs - IDLE_PLAYER_MS) this.#players.delete(id);
+    }
     const result = new Map<string, RecordedVerdict>();
     for (const d of options.decisions) {
       const key = `${options.playerId}/${d.eventId}`;
@@ -74,7 +87,7 @@ export class MemoryFairnessStore implements FairnessStore {
   #player(playerId: string, nowMs: number): PlayerRecord {
     let player = this.#players.get(playerId);
     if (player === undefined) {
-      player = { histories: new Map(), eventTimes: [], flagTimes: [], sanctions: 0 };
+      player = { histories: new Map(), eventTimes: [], flagTimes: [], sanctions: 0, lastSeenMs: nowMs };
       this.#players.set(playerId, player);
     }
     player.eventTimes = player.eventTimes.filter((t) => t > nowMs - this.retention.eventWindowMs).sort((a, b) => a - b);
