@@ -54,7 +54,7 @@ export const fairnessBench: Benchmark = {
       sanctions: createRedisSanctionStore({ client, prefix }),
       publisher: { send: () => Promise.resolve() },
       verifiedTopic: 'liveops-verified',
-      schema: envelopeSchema({ payloadMax: DEFAULT_PAYLOAD_MAX, maxSeason: 1000 }),
+      schema: envelopeSchema({ payloadMax: DEFAULT_PAYLOAD_MAX }),
       params: { floodMaxPerSec: 10, anomalyZ: 3.5, anomalyMinFactor: 3, history: 50, minHistory: 10, caps: DEFAULT_FAIRNESS_CAPS },
       policy: { flagThreshold: 3, flagWindowS: 3600, blockSec: 60, maxBlockSec: 86_400 },
       logger: silentLogger,

@@ -18,9 +18,11 @@ export const MAX_FUTURE_SKEW_MS = 300_000;
 const name = (field: string) => z.string().regex(NAME, { error: `${field} must match ${NAME.source}` });
 const boundedInt = (options: { min: number; max: number }) => z.int().min(options.min).max(options.max);
 
+/** Seasons are positive integers; the bound only keeps garbage out. */
+export const MAX_SEASON = 1_000_000;
+
 export interface EnvelopeLimits {
   readonly payloadMax: PayloadMax;
-  readonly maxSeason: number;
 }
 
 export function payloadSchemas(limits: EnvelopeLimits) {
@@ -55,7 +57,7 @@ export function envelopeSchema(limits: EnvelopeLimits) {
     eventId: z.uuid({ error: 'eventId must be a UUID' }),
     playerId: z.string().regex(PLAYER_ID, { error: `playerId must match ${PLAYER_ID.source}` }),
     ts: z.int({ error: 'ts must be an integer (epoch milliseconds)' }).min(0),
-    season: boundedInt({ min: 1, max: limits.maxSeason }).optional(),
+    season: boundedInt({ min: 1, max: MAX_SEASON }).optional(),
   };
   return z.discriminatedUnion(
     'type',

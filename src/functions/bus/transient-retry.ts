@@ -10,10 +10,14 @@ import type { Logger } from '../../core/logging/logger.js';
  * does it give the message back. `maxWaitMs` stays below the shutdown grace period, so a worker
  * being stopped is never stuck here longer than it may wait.
  */
+/** Below SHUTDOWN_GRACE_S' default (25 s), so a stopping worker is never held longer. */
+export const CONSUMER_RETRY_MS = 20_000;
+
 export async function retryTransient<T>(options: {
   readonly operation: () => Promise<T>;
   readonly logger: Logger;
-  readonly maxWaitMs: number;
+  /** Default CONSUMER_RETRY_MS. */
+  readonly maxWaitMs?: number;
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -21,13 +25,17 @@ export async function retryTransient<T>(options: {
 }): Promise<T> {
   const wait = options.sleep ?? ((ms: number) => sleep(ms).then(() => undefined));
   const now = options.now ?? Date.now;
-  const deadline = now() + options.maxWaitMs;
+  const deadline = now() + (options.maxWaitMs ?? CONSUMER_RETRY_MS);
   let delay = options.initialDelayMs ?? 250;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await options.operation();
     } catch (error: unknown) {
-      if (!(error instanceof DependencyUnavailableError) || now() + delay > deadline) throw error;
+      if (!(error instanceof DependencyUnavailableError)) throw error;
+      if (now() + delay > deadline) {
+        options.logger.error('dependency still unavailable; the batch goes back to the bus', { dependency: error.dependency, attempts: attempt });
+        throw error;
+      }
       options.logger.warn('dependency unavailable; retrying the batch', { dependency: error.dependency, attempt, delayMs: delay });
       await wait(delay);
       delay = Math.min(delay * 2, options.maxDelayMs ?? 5_000);

@@ -2,14 +2,10 @@ import { counter, histogram } from '../../adapters/metrics/metrics.js';
 import type { AppContext } from '../../app/app-context.js';
 import { FairnessGate } from '../../core/fairness/gate.js';
 import { envelopeSchema } from '../../core/ingestion/envelope.js';
-import { DependencyUnavailableError } from '../../core/errors/errors.js';
 import { SERVICE_BUS_CONNECTION_SETTING, type ServiceBusQueueFunctionDefinition } from '../definition.js';
 import { retryTransient } from '../bus/transient-retry.js';
 import { instrumentBusHandler } from '../bus/instrument.js';
 import { Gauge } from 'prom-client';
-
-/** Below SHUTDOWN_GRACE_S' default (25 s), so a stopping worker is never held longer. */
-const TRANSIENT_RETRY_MS = 20_000;
 
 function buildGate(app: AppContext): FairnessGate {
   const { settings, metrics } = app;
@@ -40,7 +36,7 @@ function buildGate(app: AppContext): FairnessGate {
     verifiedTopic: settings.bus.verifiedTopic,
     // No payload bounds beyond the gateway's: a message already passed them; re-checking the shape
     // protects against other producers on the queue.
-    schema: envelopeSchema({ payloadMax: settings.limits.payloadMax, maxSeason: 1_000_000 }),
+    schema: envelopeSchema({ payloadMax: settings.limits.payloadMax }),
     params: { ...settings.fairness },
     policy: { ...settings.fairness },
     logger: app.logger.child({ function: 'fairness' }),
@@ -77,12 +73,7 @@ export const fairness: ServiceBusQueueFunctionDefinition = {
       app,
       name: 'fairness',
       handle: async ({ batch, logger }) => {
-        try {
-          await retryTransient({ operation: () => gate.process(batch), logger, maxWaitMs: TRANSIENT_RETRY_MS });
-        } catch (error: unknown) {
-          if (error instanceof DependencyUnavailableError) logger.error('dependency still unavailable; the batch goes back to the queue', { dependency: error.dependency });
-          throw error;
-        }
+        await retryTransient({ operation: () => gate.process(batch), logger });
       },
     });
   },

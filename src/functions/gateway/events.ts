@@ -11,8 +11,6 @@ import { IDEMPOTENCY_HEADER, idempotency, REPLAYED_HEADER, type IdempotentRun } 
 import { parseJson, readBodyLimited, requireJson, signedPath } from './request-body.js';
 import { verifySignature, type SignatureCheck } from './verify-signature.js';
 
-/** Seasons are positive integers; the bound only keeps garbage out. */
-const MAX_SEASON = 1_000_000;
 
 const SINGLE_RESULT = z.object({ eventId: z.uuid(), status: z.enum(['accepted', 'duplicate']) });
 const BATCH_RESULT = z.object({
@@ -52,7 +50,7 @@ function buildGateway(app: AppContext): Gateway {
   const replays = counter(app.metrics, { name: 'liveops_idempotent_replays_total', help: 'Responses replayed for a repeated Idempotency-Key', labelNames: [] });
   return {
     app,
-    schema: envelopeSchema({ payloadMax: settings.limits.payloadMax, maxSeason: MAX_SEASON }),
+    schema: envelopeSchema({ payloadMax: settings.limits.payloadMax }),
     checkSignature: verifySignature({ keys: settings.signing.hmacKeys, toleranceS: settings.signing.toleranceS, adminKeyIds: settings.signing.adminKeyIds }),
     idempotent: idempotency({ store: app.stores.idempotency, ttlS: settings.limits.idempotencyTtlS }),
     ingestion: new Ingestion({
@@ -166,7 +164,7 @@ export const postEvent = httpFunction({
     tags: ['events'],
     signed: true,
     idempotent: true,
-    requestBody: (settings) => envelopeSchema({ payloadMax: settings.limits.payloadMax, maxSeason: MAX_SEASON }),
+    requestBody: (settings) => envelopeSchema({ payloadMax: settings.limits.payloadMax }),
     responses: {
       202: { description: 'Accepted (or a duplicate of an accepted eventId)', schema: () => SINGLE_RESULT },
       ...COMMON_REFUSALS,
@@ -190,7 +188,7 @@ export const postEventBatch = httpFunction({
     signed: true,
     idempotent: true,
     requestBody: (settings) =>
-      z.strictObject({ events: z.array(envelopeSchema({ payloadMax: settings.limits.payloadMax, maxSeason: MAX_SEASON })).min(1).max(settings.limits.batchMaxEvents) }),
+      z.strictObject({ events: z.array(envelopeSchema({ payloadMax: settings.limits.payloadMax })).min(1).max(settings.limits.batchMaxEvents) }),
     responses: {
       202: { description: 'Per-event results (accepted, duplicate or rejected with a problem)', schema: () => BATCH_RESULT },
       ...COMMON_REFUSALS,

@@ -1,5 +1,4 @@
 import type { AppContext } from '../../app/app-context.js';
-import { DependencyUnavailableError } from '../../core/errors/errors.js';
 import { envelopeSchema } from '../../core/ingestion/envelope.js';
 import { invalidEnvelopes, parseMessages } from '../../core/ingestion/parse-messages.js';
 import { UpdatePlanner } from '../../core/leaderboard/updates.js';
@@ -9,11 +8,6 @@ import { SERVICE_BUS_CONNECTION_SETTING, type ServiceBusTopicFunctionDefinition 
 import { instrumentBusHandler } from '../bus/instrument.js';
 import { writerObserver } from './metrics.js';
 import { leaderboardPartsOf } from './stores.js';
-
-/** Below SHUTDOWN_GRACE_S' default (25 s), so a stopping worker is never held longer. */
-const TRANSIENT_RETRY_MS = 20_000;
-/** Seasons are positive integers; the bound only keeps garbage out (as the gateway's). */
-const MAX_SEASON = 1_000_000;
 
 function buildWriter(app: AppContext): LeaderboardWriter {
   const { settings } = app;
@@ -45,7 +39,7 @@ export const leaderboardConsumer: ServiceBusTopicFunctionDefinition = {
   },
   handler: (app) => {
     const writer = buildWriter(app);
-    const schema = envelopeSchema({ payloadMax: app.settings.limits.payloadMax, maxSeason: MAX_SEASON });
+    const schema = envelopeSchema({ payloadMax: app.settings.limits.payloadMax });
     // The wrapper adds the bus RED metrics and puts the batch's trace context on every log line.
     return instrumentBusHandler({
       app,
@@ -53,12 +47,7 @@ export const leaderboardConsumer: ServiceBusTopicFunctionDefinition = {
       handle: async ({ batch, logger }) => {
         const parsed = parseMessages(batch, { schema, currentSeason: app.settings.leaderboards.seasonId });
         const events = parsed.events.map((e) => e.event);
-        try {
-          if (events.length > 0) await retryTransient({ operation: () => writer.apply(events, app.now()), logger, maxWaitMs: TRANSIENT_RETRY_MS });
-        } catch (error: unknown) {
-          if (error instanceof DependencyUnavailableError) logger.error('dependency still unavailable; the batch goes back to the subscription', { dependency: error.dependency });
-          throw error;
-        }
+        if (events.length > 0) await retryTransient({ operation: () => writer.apply(events, app.now()), logger });
         const poison = invalidEnvelopes(parsed.poison);
         if (poison !== undefined) throw poison;
       },

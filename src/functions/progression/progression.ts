@@ -1,13 +1,9 @@
 import { counter, histogram } from '../../adapters/metrics/metrics.js';
-import { DependencyUnavailableError } from '../../core/errors/errors.js';
 import { envelopeSchema } from '../../core/ingestion/envelope.js';
 import { invalidEnvelopes, parseMessages } from '../../core/ingestion/parse-messages.js';
 import { retryTransient } from '../bus/transient-retry.js';
 import { SERVICE_BUS_CONNECTION_SETTING, type ServiceBusTopicFunctionDefinition } from '../definition.js';
 import { instrumentBusHandler } from '../bus/instrument.js';
-
-/** Below SHUTDOWN_GRACE_S' default (25 s), so a stopping worker is never held longer. */
-const TRANSIENT_RETRY_MS = 20_000;
 
 /**
  * Progression: the `progression` subscription of the verified topic (sessions on, batches). One
@@ -31,7 +27,7 @@ export const progression: ServiceBusTopicFunctionDefinition = {
     const levelUps = counter(metrics, { name: 'liveops_progression_level_ups_total', help: 'Levels gained', labelNames: [] });
     const duration = histogram(metrics, { name: 'liveops_progression_apply_duration_seconds', help: 'Time to apply one batch', labelNames: [] });
     const batchSize = histogram(metrics, { name: 'liveops_progression_batch_size', help: 'Events per applied batch', labelNames: [], buckets: [1, 2, 5, 10, 25, 50, 100, 250] });
-    const schema = envelopeSchema({ payloadMax: settings.limits.payloadMax, maxSeason: 1_000_000 });
+    const schema = envelopeSchema({ payloadMax: settings.limits.payloadMax });
 
     return instrumentBusHandler({
       app,
@@ -41,15 +37,12 @@ export const progression: ServiceBusTopicFunctionDefinition = {
         const events = parsed.events.map((e) => e.event);
         const stop = duration.startTimer();
         try {
-          const outcome = await retryTransient({ operation: () => app.progression.apply(events), logger, maxWaitMs: TRANSIENT_RETRY_MS });
+          const outcome = await retryTransient({ operation: () => app.progression.apply(events), logger });
           applied.inc(outcome.applied);
           duplicates.inc(outcome.duplicates);
           levelUps.inc(outcome.levelUps);
           batchSize.observe(events.length);
           logger.debug('batch applied', { ...outcome });
-        } catch (error: unknown) {
-          if (error instanceof DependencyUnavailableError) logger.error('dependency still unavailable; the batch goes back to the queue', { dependency: error.dependency });
-          throw error;
         } finally {
           stop();
         }

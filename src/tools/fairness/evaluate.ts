@@ -62,7 +62,7 @@ export async function evaluate(options: {
     sanctions: new MemorySanctionStore(),
     publisher: { send: () => Promise.resolve() },
     verifiedTopic: 'evaluation',
-    schema: envelopeSchema({ payloadMax: settings.limits.payloadMax, maxSeason: 1_000_000 }),
+    schema: envelopeSchema({ payloadMax: settings.limits.payloadMax }),
     params: { ...settings.fairness },
     policy: { ...settings.fairness },
     logger: silentLogger,

@@ -67,7 +67,7 @@ describe('traffic model', () => {
   });
 
   it('produces valid envelopes the gateway schema accepts, with unique ids', () => {
-    const schema = envelopeSchema({ payloadMax: DEFAULT_PAYLOAD_MAX, maxSeason: 1_000_000 });
+    const schema = envelopeSchema({ payloadMax: DEFAULT_PAYLOAD_MAX });
     const nowMs = START_MS + OPTIONS.durationS * 1000;
     const invalid = events
       .map((e) => validateEvent({ schema, input: e.event, nowMs, maxAgeS: 86_400, currentSeason: 1 }))

@@ -47,7 +47,7 @@ function gate(): { gate: FairnessGate; store: MemoryFairnessStore; sent: Outgoin
       },
     },
     verifiedTopic: 'liveops-verified',
-    schema: envelopeSchema({ payloadMax: DEFAULT_PAYLOAD_MAX, maxSeason: 1000 }),
+    schema: envelopeSchema({ payloadMax: DEFAULT_PAYLOAD_MAX }),
     params: { floodMaxPerSec: 10, anomalyZ: 3.5, anomalyMinFactor: 3, history: 50, minHistory: 10, caps: DEFAULT_FAIRNESS_CAPS },
     policy: { flagThreshold: 3, flagWindowS: 3600, blockSec: 60, maxBlockSec: 86_400 },
     logger: silentLogger,
