@@ -7,11 +7,10 @@ import { retryTransient } from '../bus/transient-retry.js';
 import { SERVICE_BUS_CONNECTION_SETTING, type ServiceBusTopicFunctionDefinition } from '../definition.js';
 import { instrumentBusHandler } from '../bus/instrument.js';
 import { writerObserver } from './metrics.js';
-import { leaderboardPartsOf } from './stores.js';
 
 function buildWriter(app: AppContext): LeaderboardWriter {
   const { settings } = app;
-  const { store, calendar } = leaderboardPartsOf(app);
+  const { store, calendar } = app.leaderboards;
   return new LeaderboardWriter({
     store,
     planner: new UpdatePlanner({ boards: settings.leaderboards.boards, calendar, seasonId: settings.leaderboards.seasonId }),

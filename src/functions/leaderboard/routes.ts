@@ -5,7 +5,6 @@ import { problems } from '../../core/errors/errors.js';
 import { PLAYER_ID } from '../../core/ingestion/envelope.js';
 import { LeaderboardQueries, invalid } from '../../core/leaderboard/queries.js';
 import { httpFunction, json } from '../http/http-function.js';
-import { leaderboardPartsOf } from './stores.js';
 
 /** Deep pages stay cheap in Redis (ZRANGE by index is O(log n + limit)); the bound only keeps garbage out. */
 const MAX_OFFSET = 100_000_000;
@@ -31,7 +30,7 @@ const REFUSALS = {
 
 /** One query service per AppContext handler; the parts underneath are shared (stores.ts). */
 function queriesOf(app: AppContext): LeaderboardQueries {
-  const { store, archive, calendar } = leaderboardPartsOf(app);
+  const { store, archive, calendar } = app.leaderboards;
   return new LeaderboardQueries({ store, archive, calendar, boards: app.settings.leaderboards.boards, seasonId: app.settings.leaderboards.seasonId });
 }
 

@@ -7,7 +7,6 @@ import { adminRoute } from '../admin/admin-route.js';
 import type { TimerFunctionDefinition } from '../definition.js';
 import { httpFunction, json } from '../http/http-function.js';
 import { snapshotMetrics, type SnapshotMetrics } from './metrics.js';
-import { grantsOf, leaderboardPartsOf, prizesOf } from './stores.js';
 
 /** How long the admin route waits for a replica's running snapshot before answering 409. */
 const ADMIN_WAIT_MS = 10_000;
@@ -17,7 +16,7 @@ type RunOutcome = { readonly acquired: true; readonly value: SnapshotResult } | 
 
 /** The snapshot with its metrics, built once per handler. */
 function snapshotRunner(app: AppContext): (options: { trigger: Trigger; waitMs: number }) => Promise<RunOutcome> {
-  const { store, archive, lock, calendar } = leaderboardPartsOf(app);
+  const { store, archive, lock, calendar } = app.leaderboards;
   const { boards, seasonId, topN } = app.settings.leaderboards;
   const snapshot = new LeaderboardSnapshot({
     store,
@@ -27,8 +26,9 @@ function snapshotRunner(app: AppContext): (options: { trigger: Trigger; waitMs: 
     boards,
     seasonId,
     topN,
-    prizes: prizesOf(app),
-    grants: () => grantsOf(app),
+    prizes: app.settings.leaderboards.prizes,
+    // Read at each run, not captured: the AppContext's grants are built lazily.
+    grants: () => app.grants,
     logger: app.logger.child({ function: 'snapshot' }),
   });
   const metrics: SnapshotMetrics = snapshotMetrics(app);

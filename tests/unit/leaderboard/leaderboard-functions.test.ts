@@ -3,7 +3,6 @@ import { MemoryBus } from '../../../src/adapters/memory/memory-bus.js';
 import type { AppContext } from '../../../src/app/app-context.js';
 import { leaderboardConsumer } from '../../../src/functions/leaderboard/consumer.js';
 import { getLeaderboard, getLeaderboardCompat, getLeaderboardHistory, getLeaderboardPlayer } from '../../../src/functions/leaderboard/routes.js';
-import { leaderboardPartsOf } from '../../../src/functions/leaderboard/stores.js';
 import type { LeaderboardStore } from '../../../src/core/leaderboard/ports.js';
 import { MemoryLeaderboardStore } from '../../../src/adapters/memory/memory-leaderboard-store.js';
 import { DependencyUnavailableError } from '../../../src/core/errors/errors.js';
@@ -195,7 +194,7 @@ describe('leaderboard queries', () => {
   it('counts an event for a period already closed nowhere in that period', async () => {
     const { app, deliver, top } = setup();
     await deliver([verified({ playerId: 'ann', value: 5, ts: YESTERDAY })]);
-    await leaderboardPartsOf(app).store.close({ key: { board: 'points', window: 'daily', period: '2026-11-24' }, expiry: undefined, nowMs: NOW_MS });
+    await app.leaderboards.store.close({ key: { board: 'points', window: 'daily', period: '2026-11-24' }, expiry: undefined, nowMs: NOW_MS });
     await deliver([verified({ playerId: 'bob', value: 7, ts: YESTERDAY })]);
     expect((await top('points', 'daily', '?period=2026-11-24')).entries).toEqual([{ rank: 1, playerId: 'ann', score: 5 }]);
     // The weekly board of the same event was still open.

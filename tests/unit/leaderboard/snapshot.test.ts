@@ -3,7 +3,6 @@ import type { AppContext } from '../../../src/app/app-context.js';
 import type { LeaderboardPrize } from '../../../src/core/config/settings-prizes.js';
 import { getLeaderboardHistory } from '../../../src/functions/leaderboard/routes.js';
 import { adminLeaderboardSnapshot } from '../../../src/functions/leaderboard/snapshot.js';
-import { leaderboardPartsOf } from '../../../src/functions/leaderboard/stores.js';
 import { handlerOf, NOW_MS, signedRequest } from '../../support/gateway.js';
 import { consumerOf, fakeGrants, get, leaderboardApp, timerOf, verified } from '../../support/leaderboard.js';
 
@@ -62,7 +61,7 @@ describe('leaderboard snapshot', () => {
     now += 15 * 60_000;
     const second = await snapshotNow(app);
     expect(second.body.closedPeriods).toEqual([]);
-    const { archive } = leaderboardPartsOf(app);
+    const { archive } = app.leaderboards;
     expect(await archive.snapshotOf({ board: 'points', window: 'daily', period: '2026-11-25' })).toEqual({ takenAtMs: now, players: 1, entries: [{ rank: 1, playerId: 'ann', score: 50 }] });
     // The closed day no longer takes events.
     await consumerOf(app)([verified({ playerId: 'eve', value: 5000, ts: YESTERDAY })]);
