@@ -162,7 +162,7 @@ export function toIngressMessage(event: AcceptedEvent, traceparent: string): Out
   };
 }
 
-/** Stable fingerprint of a request for Idempotency-Key comparison: method, path and body bytes. */
-export function requestFingerprint(options: { readonly method: string; readonly path: string; readonly body: Uint8Array }): string {
-  return createHash('sha256').update(`${options.method.toUpperCase()} ${options.path}\n`).update(options.body).digest('hex');
+/** Stable fingerprint of a request for Idempotency-Key comparison: method, path and the body's SHA-256. */
+export function requestFingerprint(options: { readonly method: string; readonly path: string; readonly bodySha256Hex: string }): string {
+  return createHash('sha256').update(`${options.method.toUpperCase()} ${options.path}\n${options.bodySha256Hex}`).digest('hex');
 }

@@ -18,12 +18,17 @@ export interface SigningInput {
   readonly body: Uint8Array;
 }
 
-export function canonicalString(input: SigningInput): string {
-  const bodyHash = createHash('sha256').update(input.body).digest('hex');
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** `bodySha256Hex` may be given when the caller hashed the body already (the gateway needs it twice). */
+export function canonicalString(input: SigningInput & { readonly bodySha256Hex?: string }): string {
+  const bodyHash = input.bodySha256Hex ?? sha256Hex(input.body);
   return `v1\n${input.t}\n${input.method.toUpperCase()}\n${input.path}\n${bodyHash}`;
 }
 
-export function signatureMac(key: Uint8Array, input: SigningInput): string {
+export function signatureMac(key: Uint8Array, input: SigningInput & { readonly bodySha256Hex?: string }): string {
   return createHmac('sha256', key).update(canonicalString(input)).digest('hex');
 }
 
@@ -74,6 +79,8 @@ export function verifySignature(options: {
   readonly method: string;
   readonly path: string;
   readonly body: Uint8Array;
+  /** sha256Hex(body), when the caller computed it already. */
+  readonly bodySha256Hex?: string;
   /** Unix seconds. */
   readonly nowS: number;
   readonly toleranceS: number;
@@ -84,7 +91,10 @@ export function verifySignature(options: {
   const key = options.lookupKey(parsed.kid);
   if (key === undefined) return { ok: false, reason: 'unknown-key' };
   if (Math.abs(options.nowS - parsed.t) > options.toleranceS) return { ok: false, reason: 'stale' };
-  const expected = Buffer.from(signatureMac(key, { t: parsed.t, method: options.method, path: options.path, body: options.body }), 'hex');
+  const expected = Buffer.from(
+    signatureMac(key, { t: parsed.t, method: options.method, path: options.path, body: options.body, ...(options.bodySha256Hex === undefined ? {} : { bodySha256Hex: options.bodySha256Hex }) }),
+    'hex',
+  );
   const given = Buffer.from(parsed.v1, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected) ? { ok: true, kid: parsed.kid } : { ok: false, reason: 'mismatch' };
 }

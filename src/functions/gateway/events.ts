@@ -5,6 +5,7 @@ import type { AppContext } from '../../app/app-context.js';
 import { ClientError, problems } from '../../core/errors/errors.js';
 import { envelopeSchema, toFieldError, validateEvent, type AcceptedEvent, type EnvelopeSchema } from '../../core/ingestion/envelope.js';
 import { Ingestion, requestFingerprint, type BatchResult } from '../../core/ingestion/ingestion.js';
+import { sha256Hex } from '../../core/ingestion/signing.js';
 import { httpFunction, json, type HttpCall } from '../http/http-function.js';
 import { problemBody } from '../http/problem-response.js';
 import { IDEMPOTENCY_HEADER, idempotency, REPLAYED_HEADER, type IdempotentRun } from './idempotency.js';
@@ -35,6 +36,8 @@ const COMMON_REFUSALS = {
 interface Gateway {
   readonly app: AppContext;
   readonly schema: EnvelopeSchema;
+  /** `{events: [...]}` bounded by BATCH_MAX_EVENTS; the events themselves are checked one by one. */
+  readonly batchShape: z.ZodType<{ events: unknown[] }>;
   readonly checkSignature: SignatureCheck;
   readonly idempotent: IdempotentRun;
   readonly ingestion: Ingestion;
@@ -45,12 +48,14 @@ interface Gateway {
 
 function buildGateway(app: AppContext): Gateway {
   const { settings } = app;
+  const max = settings.limits.batchMaxEvents;
   const acceptedTotal = counter(app.metrics, { name: 'liveops_events_accepted_total', help: 'Events accepted onto the ingress queue, by type', labelNames: ['type'] });
   const rejectedTotal = counter(app.metrics, { name: 'liveops_events_rejected_total', help: 'Events or requests refused by the gateway, by problem type', labelNames: ['reason'] });
   const replays = counter(app.metrics, { name: 'liveops_idempotent_replays_total', help: 'Responses replayed for a repeated Idempotency-Key', labelNames: [] });
   return {
     app,
     schema: envelopeSchema({ payloadMax: settings.limits.payloadMax }),
+    batchShape: z.strictObject({ events: z.array(z.unknown()).min(1).max(max, { error: `at most BATCH_MAX_EVENTS (${max}) events per batch` }) }),
     checkSignature: verifySignature({ keys: settings.signing.hmacKeys, toleranceS: settings.signing.toleranceS, adminKeyIds: settings.signing.adminKeyIds }),
     idempotent: idempotency({ store: app.stores.idempotency, ttlS: settings.limits.idempotencyTtlS }),
     ingestion: new Ingestion({
@@ -77,12 +82,15 @@ function gatewayRoute(handle: (options: { gateway: Gateway; call: HttpCall; body
     const run = async (): Promise<HttpResponseInit> => {
       requireJson(request);
       const body = await readBodyLimited(request, app.settings.limits.maxBodyBytes);
-      const kid = gateway.checkSignature({ request, body, nowMs: app.now() });
+      // The body's hash and the path serve both the signature and the idempotency fingerprint.
+      const bodySha256Hex = sha256Hex(body);
+      const path = signedPath(request);
+      const kid = gateway.checkSignature({ request, body, bodySha256Hex, path, nowMs: app.now() });
       const { traceparent } = call;
       const response = await gateway.idempotent({
         key: request.headers.get(IDEMPOTENCY_HEADER),
         kid,
-        fingerprint: requestFingerprint({ method: request.method, path: signedPath(request), body }),
+        fingerprint: requestFingerprint({ method: request.method, path, bodySha256Hex }),
         nowMs: app.now,
         handle: () => handle({ gateway, call, body, kid, traceparent }),
       });
@@ -111,9 +119,7 @@ const ingestOne = gatewayRoute(async ({ gateway, call, body, kid, traceparent })
 const ingestBatch = gatewayRoute(async ({ gateway, call, body, kid, traceparent }) => {
   const { app } = call;
   const nowMs = app.now();
-  const max = app.settings.limits.batchMaxEvents;
-  const shape = z.strictObject({ events: z.array(z.unknown()).min(1).max(max, { error: `at most BATCH_MAX_EVENTS (${max}) events per batch` }) });
-  const parsed = shape.safeParse(parseJson(body));
+  const parsed = gateway.batchShape.safeParse(parseJson(body));
   if (!parsed.success) throw problems.validation(parsed.error.issues.map((issue) => toFieldError(issue)));
 
   const results: (BatchResult | undefined)[] = [];

@@ -6,7 +6,7 @@ import { signedPath } from './request-body.js';
 
 export interface SignatureCheck {
   /** The verified key id; throws 401 (one problem type per reason) or 403 for a non-admin key on an admin route. */
-  (options: { readonly request: HttpRequest; readonly body: Uint8Array; readonly nowMs: number; readonly admin?: boolean }): string;
+  (options: { readonly request: HttpRequest; readonly body: Uint8Array; readonly bodySha256Hex?: string; readonly path?: string; readonly nowMs: number; readonly admin?: boolean }): string;
 }
 
 /**
@@ -18,13 +18,14 @@ export function verifySignature(options: { readonly keys: KeyRing; readonly tole
   if (!(Number.isInteger(toleranceS) && toleranceS > 0)) throw new Error('verifySignature: toleranceS must be a positive integer');
   if (keys.kids.length === 0) throw new Error('verifySignature: the key ring is empty');
   const admins = new Set(options.adminKeyIds);
-  return ({ request, body, nowMs, admin = false }) => {
+  return ({ request, body, bodySha256Hex, path, nowMs, admin = false }) => {
     const verdict = verify({
       header: request.headers.get(SIGNATURE_HEADER),
       lookupKey: (kid) => keys.get(kid),
       method: request.method,
-      path: signedPath(request),
+      path: path ?? signedPath(request),
       body,
+      ...(bodySha256Hex === undefined ? {} : { bodySha256Hex }),
       nowS: Math.floor(nowMs / 1000),
       toleranceS,
     });

@@ -28,7 +28,7 @@ const REFUSALS = {
   503: { description: 'Redis or MySQL is down (Retry-After)' },
 } as const;
 
-/** One query service per AppContext handler; the parts underneath are shared (stores.ts). */
+/** One query service per AppContext handler; the parts underneath are shared (app.leaderboards). */
 function queriesOf(app: AppContext): LeaderboardQueries {
   const { store, archive, calendar } = app.leaderboards;
   return new LeaderboardQueries({ store, archive, calendar, boards: app.settings.leaderboards.boards, seasonId: app.settings.leaderboards.seasonId });

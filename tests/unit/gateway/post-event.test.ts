@@ -1,6 +1,7 @@
 import { HttpRequest } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { requestFingerprint } from '../../../src/core/ingestion/ingestion.js';
+import { sha256Hex } from '../../../src/core/ingestion/signing.js';
 import { postEvent } from '../../../src/functions/gateway/events.js';
 import { gatewayHarness, handlerOf, header, newEventBody, NOW_MS, signedRequest } from '../../support/gateway.js';
 
@@ -175,7 +176,7 @@ describe('POST /api/events with Idempotency-Key', () => {
   it('409 while the same request is in flight', async () => {
     const { app } = gatewayHarness();
     const body = JSON.stringify(newEventBody());
-    const fingerprint = requestFingerprint({ method: 'POST', path: '/api/events', body: Buffer.from(body) });
+    const fingerprint = requestFingerprint({ method: 'POST', path: '/api/events', bodySha256Hex: sha256Hex(Buffer.from(body)) });
     await app.stores.idempotency.begin({ key: 'key:dev:k-3', fingerprint, inFlightTtlMs: 30_000, nowMs: NOW_MS });
     const res = await handlerOf(postEvent, app)(signedRequest({ body, headers: { 'idempotency-key': 'k-3' } }));
     expect(res.status).toBe(409);
