@@ -5,7 +5,7 @@ import { ClientError, problems } from '../errors/errors.js';
 import type { AcceptedEvent } from '../ingestion/envelope.js';
 import type { Logger } from '../logging/logger.js';
 import { signReceipt, verifyReceipt, type Verification } from '../receipts/receipts.js';
-import { toDeltas } from './deltas.js';
+import { toDeltas, type ProgressDelta } from './deltas.js';
 import type { GrantRequest, GrantResult, RewardGrants } from './grants.js';
 import { levelFor, type LevelInfo } from './levels.js';
 import type { PlayerProgress, ProgressCache, ProgressRepository, ReceiptRecord, ReceiptRepository } from './ports.js';
@@ -50,23 +50,23 @@ export class Progression implements RewardGrants {
 
   /**
    * Applies a batch (one transaction), then invalidates the cache of every player it touched,
-   * new events or not: a redelivery after a failed invalidation repairs the cache.
+   * new events or not: a redelivery after a failed invalidation repairs the cache. Level-ups are
+   * counted from the committed totals minus what this batch added, so only players who gained XP
+   * cost a read, and a redelivered batch costs none.
    */
   async apply(events: readonly AcceptedEvent[]): Promise<ApplyOutcome> {
     const { progress, settings } = this.#o;
-    const keys = [...new Map(events.map((e) => [`${e.playerId}\u0000${e.season}`, { playerId: e.playerId, season: e.season }])).values()];
-    const before = await Promise.all(keys.map((k) => progress.getProgress(k)));
-    const result = await progress.applyBatch({ events, toDeltas: (fresh) => toDeltas(fresh, settings), nowMs: this.#o.now() });
+    // The deltas of the attempt that committed (the repository may rerun its transaction).
+    let committed: ProgressDelta[] = [];
+    const result = await progress.applyBatch({ events, toDeltas: (fresh) => (committed = toDeltas(fresh, settings)), nowMs: this.#o.now() });
     await this.#o.cache?.invalidate(result.players);
+    const gained = committed.filter((d) => d.xp > 0);
+    const after = await Promise.all(gained.map((d) => progress.getProgress(d)));
     let levelUps = 0;
-    if (result.applied > 0) {
-      const after = await Promise.all(keys.map((k) => progress.getProgress(k)));
-      after.forEach((row, i) => {
-        const old = levelFor(before[i]?.xp ?? 0, settings).level;
-        const now = levelFor(row?.xp ?? 0, settings).level;
-        if (now > old) levelUps += now - old;
-      });
-    }
+    gained.forEach((d, i) => {
+      const xp = after[i]?.xp ?? d.xp;
+      levelUps += levelFor(xp, settings).level - levelFor(xp - d.xp, settings).level;
+    });
     return { applied: result.applied, duplicates: result.duplicates, levelUps };
   }
 
