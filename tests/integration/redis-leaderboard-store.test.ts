@@ -1,27 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRedisConnection } from '../../src/adapters/redis/redis-connection.js';
 import { createRedisLeaderboardStore } from '../../src/adapters/redis/redis-leaderboard-store.js';
 import { DependencyUnavailableError } from '../../src/core/errors/errors.js';
 import { leaderboardStoreContract } from '../contract/leaderboard-store.contract.js';
+import { redisTestPrefixes } from '../support/redis-prefixes.js';
 import { integrationSuite, recordingLogger } from '../support/services.js';
 
 integrationSuite('redis leaderboard store', ['redis'], (urls) => {
-  const client = new Redis(urls.redis);
-  const prefixes: string[] = [];
-  afterAll(async () => {
-    for (const prefix of prefixes) {
-      const keys = await client.keys(`${prefix}*`);
-      if (keys.length > 0) await client.del(...keys);
-    }
-    await client.quit();
-  });
-  leaderboardStoreContract('redis', () => {
-    const prefix = `liveops-test:${randomBytes(6).toString('hex')}:`;
-    prefixes.push(prefix);
-    return createRedisLeaderboardStore({ client, prefix });
-  });
+  const redis = redisTestPrefixes(urls.redis);
+  leaderboardStoreContract('redis', () => createRedisLeaderboardStore({ client: redis.client, prefix: redis.fresh() }));
 });
 
 describe('redis leaderboard store when Redis is down', () => {

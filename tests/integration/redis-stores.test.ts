@@ -1,29 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRedisConnection } from '../../src/adapters/redis/redis-connection.js';
 import { createRedisIdempotencyStore } from '../../src/adapters/redis/redis-idempotency-store.js';
 import { createRedisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter.js';
 import { createRedisSanctionStore } from '../../src/adapters/redis/redis-sanction-store.js';
 import { DependencyUnavailableError } from '../../src/core/errors/errors.js';
 import { gatewayStoresContract } from '../contract/gateway-stores.contract.js';
+import { redisTestPrefixes } from '../support/redis-prefixes.js';
 import { integrationSuite, recordingLogger } from '../support/services.js';
 
 integrationSuite('redis gateway stores', ['redis'], (urls) => {
-  const made: { client: Redis; prefix: string }[] = [];
-  afterAll(async () => {
-    // Only this run's keys: another run may share the Redis.
-    for (const { client, prefix } of made) {
-      const keys = await client.keys(`${prefix}*`);
-      if (keys.length > 0) await client.del(...keys);
-      await client.quit();
-    }
-  });
-  // A fresh prefix per store set, so tests never see each other's keys.
+  const redis = redisTestPrefixes(urls.redis);
   gatewayStoresContract('redis', () => {
-    const client = new Redis(urls.redis);
-    const prefix = `liveops-test:${randomBytes(6).toString('hex')}:`;
-    made.push({ client, prefix });
+    const { client } = redis;
+    const prefix = redis.fresh();
     return {
       idempotency: createRedisIdempotencyStore({ client, prefix }),
       rateLimiter: createRedisRateLimiter({ client, prefix }),
