@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /**
  * Get-or-create accessors for metrics in a registry. Handlers are built once per AppContext, but
@@ -29,5 +29,37 @@ export function histogram<L extends string>(
     labelNames: [...options.labelNames],
     buckets: [...(options.buckets ?? DURATION_BUCKETS)],
     registers: [registry],
+  });
+}
+
+/**
+ * A gauge computed at scrape time by `collect`. Like `counter`, asks the registry first: the
+ * first registration's `collect` stays in place, so a gauge's state belongs to whoever built it
+ * first in this registry (one AppContext, one registry).
+ */
+export function collectedGauge<L extends string>(
+  registry: Registry,
+  options: {
+    name: string;
+    help: string;
+    labelNames: readonly L[];
+    /** How the metrics sidecar merges worker processes (prom-client's default is `sum`). */
+    aggregator?: 'sum' | 'min' | 'max' | 'average' | 'first' | 'omit';
+    collect: (gauge: Gauge<L>) => void;
+  },
+): Gauge<L> {
+  const existing = registry.getSingleMetric(options.name);
+  if (existing instanceof Gauge) return existing;
+  if (existing !== undefined) throw new Error(`metric ${options.name} is registered with another type`);
+  const { collect } = options;
+  return new Gauge({
+    name: options.name,
+    help: options.help,
+    labelNames: [...options.labelNames],
+    registers: [registry],
+    ...(options.aggregator === undefined ? {} : { aggregator: options.aggregator }),
+    collect() {
+      collect(this);
+    },
   });
 }

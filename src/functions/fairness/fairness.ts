@@ -1,11 +1,10 @@
-import { counter, histogram } from '../../adapters/metrics/metrics.js';
+import { collectedGauge, counter, histogram } from '../../adapters/metrics/metrics.js';
 import type { AppContext } from '../../app/app-context.js';
 import { FairnessGate } from '../../core/fairness/gate.js';
 import { envelopeSchema } from '../../core/ingestion/envelope.js';
 import { SERVICE_BUS_CONNECTION_SETTING, type ServiceBusQueueFunctionDefinition } from '../definition.js';
 import { retryTransient } from '../bus/transient-retry.js';
 import { instrumentBusHandler } from '../bus/instrument.js';
-import { Gauge } from 'prom-client';
 
 function buildGate(app: AppContext): FairnessGate {
   const { settings, metrics } = app;
@@ -16,18 +15,15 @@ function buildGate(app: AppContext): FairnessGate {
   const duration = histogram(metrics, { name: 'liveops_fairness_verdict_duration_seconds', help: 'Time from batch start to each verdict', labelNames: [] });
   // Blocks this worker imposed that have not ended yet; summed across workers by the sidecar.
   const activeUntil: number[] = [];
-  const existing = metrics.getSingleMetric('liveops_active_sanctions');
-  if (existing === undefined) {
-    new Gauge({
-      name: 'liveops_active_sanctions',
-      help: 'Blocks imposed by this worker that are still active',
-      registers: [metrics],
-      collect() {
-        const now = app.now();
-        this.set(activeUntil.filter((until) => until > now).length);
-      },
-    });
-  }
+  collectedGauge(metrics, {
+    name: 'liveops_active_sanctions',
+    help: 'Blocks imposed by this worker that are still active',
+    labelNames: [],
+    collect: (gauge) => {
+      const now = app.now();
+      gauge.set(activeUntil.filter((until) => until > now).length);
+    },
+  });
   return new FairnessGate({
     store: app.fairness.store,
     audit: app.fairness.audit,

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Gauge } from 'prom-client';
-import { counter, histogram } from '../../adapters/metrics/metrics.js';
+import { collectedGauge, counter, histogram } from '../../adapters/metrics/metrics.js';
 import type { AppContext } from '../../app/app-context.js';
 import type { WriterObserver } from '../../core/leaderboard/writer.js';
 
@@ -46,22 +45,18 @@ function createSnapshotMetrics(app: AppContext): SnapshotMetrics {
   const closed = counter(app.metrics, { name: 'liveops_leaderboard_closed_periods_total', help: 'Leaderboard periods closed and archived (hall of fame) by window', labelNames: ['window'] });
   const prizes = counter(app.metrics, { name: 'liveops_leaderboard_prizes_granted_total', help: 'Leaderboard prizes granted (new grants only)', labelNames: [] });
   let lastSuccessMs: number | undefined;
-  const name = 'liveops_leaderboard_snapshot_age_seconds';
-  if (app.metrics.getSingleMetric(name) === undefined) {
-    new Gauge({
-      name,
-      help: 'Seconds since the last successful leaderboard snapshot (by any replica, as last seen by this worker)',
-      labelNames: ['scope'],
-      registers: [app.metrics],
-      // The sidecar merges worker processes: the freshest worker's age is the pod's, not their sum.
-      aggregator: 'min',
-      collect() {
-        // A labelled gauge reports nothing until set, so a worker that has never seen a snapshot
-        // shows no sample rather than a misleading 0.
-        if (lastSuccessMs !== undefined) this.set({ scope: 'cluster' }, Math.max(0, (app.now() - lastSuccessMs) / 1000));
-      },
-    });
-  }
+  collectedGauge(app.metrics, {
+    name: 'liveops_leaderboard_snapshot_age_seconds',
+    help: 'Seconds since the last successful leaderboard snapshot (by any replica, as last seen by this worker)',
+    labelNames: ['scope'],
+    // The sidecar merges worker processes: the freshest worker's age is the pod's, not their sum.
+    aggregator: 'min',
+    collect: (gauge) => {
+      // A labelled gauge reports nothing until set, so a worker that has never seen a snapshot
+      // shows no sample rather than a misleading 0.
+      if (lastSuccessMs !== undefined) gauge.set({ scope: 'cluster' }, Math.max(0, (app.now() - lastSuccessMs) / 1000));
+    },
+  });
   return {
     start: (trigger) => {
       const started = performance.now();
