@@ -1,13 +1,13 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { ClientError, problems } from '../../core/errors/errors.js';
 import type { IdempotencyStore, StoredResponse } from '../../core/ingestion/ports.js';
+// The same bound as the eventId claims: how long a crashed request can hold a key.
+import { IN_FLIGHT_TTL_MS } from '../../core/ingestion/ingestion.js';
 import { problemResponse } from '../http/problem-response.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
-/** How long a request may hold its key before another attempt may take over (a crashed worker). */
-const IN_FLIGHT_TTL_MS = 30_000;
 
 export interface IdempotentRun {
   /**
