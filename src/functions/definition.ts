@@ -1,6 +1,5 @@
 import type {
   HttpFunctionOptions,
-  HttpHandler,
   HttpMethod,
   ServiceBusQueueFunctionOptions,
   ServiceBusQueueHandler,
@@ -10,6 +9,7 @@ import type {
   TimerHandler,
 } from '@azure/functions';
 import type { AppContext } from '../app/app-context.js';
+import type { RouteHandler } from './http/request-view.js';
 import type { OperationDocs } from './openapi/operation-docs.js';
 
 /**
@@ -28,7 +28,7 @@ export interface HttpFunctionDefinition {
     readonly route: string;
     readonly methods: readonly HttpMethod[];
   };
-  readonly handler: (app: AppContext) => HttpHandler;
+  readonly handler: (app: AppContext) => RouteHandler;
   /** For `GET /api/openapi.json`; every HTTP function must have it (a test checks). */
   readonly docs?: OperationDocs;
 }

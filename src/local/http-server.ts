@@ -40,9 +40,10 @@ export async function startHttpServer(options: {
   // Read through a function: the flag flips during awaits, which TypeScript's narrowing ignores.
   const isStopping = (): boolean => stopping;
 
+  const logger = app.logger.child({ component: 'http' });
+
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-    const logger = app.logger.child({ component: 'http' });
     try {
       if (stopping) throw problems.serviceShuttingDown();
       const extraRoute = req.method === 'GET' ? extra.get(url.pathname) : undefined;

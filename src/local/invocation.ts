@@ -13,7 +13,8 @@ export function createInvocationContext(options: {
   readonly triggerMetadata?: Record<string, unknown>;
 }): InvocationContext {
   const invocationId = randomUUID();
-  const logger = options.logger.child({ function: options.functionName, invocationId });
+  // Built on the first context.log call: most invocations never log through the context.
+  let logger: Logger | undefined;
   return new InvocationContext({
     invocationId,
     functionName: options.functionName,
@@ -21,6 +22,7 @@ export function createInvocationContext(options: {
     options: { trigger: { type: options.triggerType, name: 'trigger' } },
     logHandler: (level, ...args) => {
       const message = args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+      logger ??= options.logger.child({ function: options.functionName, invocationId });
       logAt(logger, level, message);
     },
   });

@@ -1,8 +1,8 @@
-import type { HttpRequest } from '@azure/functions';
+import type { HttpRequestView } from '../http/request-view.js';
 import { problems } from '../../core/errors/errors.js';
 
 /** `application/json`, optionally with parameters (`; charset=utf-8`); anything else is 415. */
-export function requireJson(request: HttpRequest): void {
+export function requireJson(request: HttpRequestView): void {
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw problems.unsupportedMediaType();
 }
@@ -12,7 +12,7 @@ export function requireJson(request: HttpRequest): void {
  * first by the declared Content-Length, then by the bytes actually read, so a lying or absent
  * Content-Length (chunked upload) cannot make the worker buffer an unbounded body.
  */
-export async function readBodyLimited(request: HttpRequest, maxBytes: number): Promise<Uint8Array> {
+export async function readBodyLimited(request: HttpRequestView, maxBytes: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) throw problems.payloadTooLarge(maxBytes);
   const stream = request.body;
@@ -44,7 +44,7 @@ export function parseJson(body: Uint8Array): unknown {
 }
 
 /** The path and query exactly as sent, which is what a signature covers (DESIGN §2). */
-export function signedPath(request: HttpRequest): string {
+export function signedPath(request: HttpRequestView): string {
   const url = new URL(request.url);
   return `${url.pathname}${url.search}`;
 }

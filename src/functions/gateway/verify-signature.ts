@@ -1,4 +1,4 @@
-import type { HttpRequest } from '@azure/functions';
+import type { HttpRequestView } from '../http/request-view.js';
 import type { KeyRing } from '../../core/config/key-ring.js';
 import { problems } from '../../core/errors/errors.js';
 import { SIGNATURE_HEADER, verifySignature as verify } from '../../core/ingestion/signing.js';
@@ -6,7 +6,7 @@ import { signedPath } from './request-body.js';
 
 export interface SignatureCheck {
   /** The verified key id; throws 401 (one problem type per reason) or 403 for a non-admin key on an admin route. */
-  (options: { readonly request: HttpRequest; readonly body: Uint8Array; readonly bodySha256Hex?: string; readonly path?: string; readonly nowMs: number; readonly admin?: boolean }): string;
+  (options: { readonly request: HttpRequestView; readonly body: Uint8Array; readonly bodySha256Hex?: string; readonly path?: string; readonly nowMs: number; readonly admin?: boolean }): string;
 }
 
 /**

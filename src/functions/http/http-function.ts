@@ -1,14 +1,15 @@
-import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpMethod, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { AppContext } from '../../app/app-context.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { HttpFunctionDefinition } from '../definition.js';
 import type { OperationDocs } from '../openapi/operation-docs.js';
+import type { HttpRequestView } from './request-view.js';
 import { counter, histogram } from '../../adapters/metrics/metrics.js';
 import { toProblemResponse } from './problem-response.js';
 import { traceparentFrom } from '../../core/tracing/traceparent.js';
 
 export interface HttpCall {
-  readonly request: HttpRequest;
+  readonly request: HttpRequestView;
   readonly context: InvocationContext;
   readonly app: AppContext;
   /** The app logger with this invocation's function name and id, and its trace context. */

@@ -1,4 +1,4 @@
-import type { HttpRequest } from '@azure/functions';
+import type { HttpRequestView } from '../http/request-view.js';
 import { z } from 'zod';
 import type { AppContext } from '../../app/app-context.js';
 import { problems } from '../../core/errors/errors.js';
@@ -34,7 +34,7 @@ function queriesOf(app: AppContext): LeaderboardQueries {
   return new LeaderboardQueries({ store, archive, calendar, boards: app.settings.leaderboards.boards, seasonId: app.settings.leaderboards.seasonId });
 }
 
-function parseQuery<S extends z.ZodObject>(schema: S, request: HttpRequest): z.infer<S> {
+function parseQuery<S extends z.ZodObject>(schema: S, request: HttpRequestView): z.infer<S> {
   const parsed = schema.safeParse(Object.fromEntries(request.query.entries()));
   if (!parsed.success) throw problems.validation(parsed.error.issues.map((issue) => ({ path: `query.${issue.path.join('.')}`, message: issue.message })));
   return parsed.data;
