@@ -10,7 +10,7 @@ import { DEDUP_HORIZON_MS, type BoardKey, type Expiry, type LeaderboardStore, ty
  */
 const DAY: BoardKey = { board: 'points', window: 'daily', period: '2026-11-25' };
 
-interface UpdateSpec {
+export interface UpdateSpec {
   readonly key?: BoardKey;
   readonly playerId: string;
   readonly value: number;
@@ -21,7 +21,7 @@ interface UpdateSpec {
   readonly expiry?: Expiry;
 }
 
-function update(spec: UpdateSpec): ScoreUpdate {
+export function update(spec: UpdateSpec): ScoreUpdate {
   const key = spec.key ?? DAY;
   return {
     key,

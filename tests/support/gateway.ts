@@ -115,7 +115,9 @@ export function handlerOf(definition: FunctionDefinition, app: AppContext): (req
 
 function parseBody(response: HttpResponseInit): Record<string, unknown> {
   if (response.jsonBody !== undefined) return response.jsonBody as Record<string, unknown>;
-  return typeof response.body === 'string' ? (JSON.parse(response.body) as Record<string, unknown>) : {};
+  if (typeof response.body === 'string') return JSON.parse(response.body) as Record<string, unknown>;
+  if (response.body instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(response.body)) as Record<string, unknown>;
+  return {};
 }
 
 export function header(response: HttpResponseInit, name: string): string | null {

@@ -116,6 +116,7 @@ function readLeaderboardSettings(reader: SettingsReader): Settings['leaderboards
     timeZone: reader.read('LEADERBOARD_TZ', timeZone, 'UTC'),
     topN: int('LB_TOPN', { default: 100, max: 100_000 }),
     snapshotCron: reader.read('SNAPSHOT_CRON', sixFieldCron, '0 */15 * * * *'),
+    topCacheMs: reader.read('LB_CACHE_MS', integer({ min: 0, max: 60_000 }), 1_000),
     seasonId: int('SEASON_ID', { default: 1, max: 1_000_000 }),
     prizes: readLeaderboardPrizes(reader),
   };

@@ -55,6 +55,8 @@ export interface Settings {
     readonly timeZone: string;
     readonly topN: number;
     readonly snapshotCron: string;
+    /** LB_CACHE_MS: how long a top page may be served from memory; 0 reads Redis every time. */
+    readonly topCacheMs: number;
     readonly seasonId: number;
     /** LEADERBOARD_PRIZES: what the top of a board wins when a period closes. */
     readonly prizes: readonly LeaderboardPrize[];

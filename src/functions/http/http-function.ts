@@ -84,3 +84,13 @@ export function httpFunction(spec: HttpFunctionSpec): HttpFunctionDefinition {
 export function json(status: number, body: unknown, headers?: Readonly<Record<string, string>>): HttpResponseInit {
   return { status, jsonBody: body, headers: { 'Cache-Control': 'no-store', ...headers } };
 }
+
+/** A body rendered once for many responses (see {@link jsonBytes}). */
+export function toJsonBytes(body: unknown): Uint8Array {
+  return Buffer.from(JSON.stringify(body), 'utf8');
+}
+
+/** A JSON response whose body is already rendered ({@link toJsonBytes}), e.g. a cached one. */
+export function jsonBytes(status: number, body: Uint8Array): HttpResponseInit {
+  return { status, body, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } };
+}

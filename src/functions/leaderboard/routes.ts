@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/app-context.js';
 import { problems } from '../../core/errors/errors.js';
 import { PLAYER_ID } from '../../core/ingestion/envelope.js';
-import { LeaderboardQueries, invalid } from '../../core/leaderboard/queries.js';
-import { httpFunction, json } from '../http/http-function.js';
+import { LeaderboardQueries, invalid, keyOf, type Target } from '../../core/leaderboard/queries.js';
+import { httpFunction, json, jsonBytes, toJsonBytes } from '../http/http-function.js';
+import type { HttpResponseInit } from '@azure/functions';
 
 /** Deep pages stay cheap in Redis (ZRANGE by index is O(log n + limit)); the bound only keeps garbage out. */
 const MAX_OFFSET = 100_000_000;
@@ -34,6 +35,19 @@ function queriesOf(app: AppContext): LeaderboardQueries {
   return new LeaderboardQueries({ store, archive, calendar, boards: app.settings.leaderboards.boards, seasonId: app.settings.leaderboards.seasonId });
 }
 
+/**
+ * A top page as a response: rendered once per LB_CACHE_MS and board page (app.leaderboards.topPages),
+ * so the players opening a board together cost one Redis read and one rendering.
+ */
+function topPageOf(app: AppContext): (options: { readonly target: Target; readonly offset: number; readonly limit: number; readonly nowMs: number }) => Promise<HttpResponseInit> {
+  const queries = queriesOf(app);
+  const pages = app.leaderboards.topPages;
+  return async (options) => {
+    const body = await pages.get({ key: keyOf(options.target), offset: options.offset, limit: options.limit, nowMs: options.nowMs, load: async () => toJsonBytes(await queries.top(options)) });
+    return jsonBytes(200, body);
+  };
+}
+
 function parseQuery<S extends z.ZodObject>(schema: S, request: HttpRequestView): z.infer<S> {
   const parsed = schema.safeParse(Object.fromEntries(request.query.entries()));
   if (!parsed.success) throw problems.validation(parsed.error.issues.map((issue) => ({ path: `query.${issue.path.join('.')}`, message: issue.message })));
@@ -55,11 +69,12 @@ export const getLeaderboard = httpFunction({
   },
   build: (app) => {
     const queries = queriesOf(app);
+    const topPage = topPageOf(app);
     return async ({ request }) => {
       const query = parseQuery(topQuery, request);
       const nowMs = app.now();
       const target = queries.target({ board: request.params.board ?? '', window: request.params.window ?? '', period: query.period, nowMs });
-      return json(200, await queries.top({ target, offset: query.offset, limit: query.limit, nowMs }));
+      return topPage({ target, offset: query.offset, limit: query.limit, nowMs });
     };
   },
 });
@@ -129,12 +144,13 @@ export const getLeaderboardCompat = httpFunction({
   },
   build: (app) => {
     const queries = queriesOf(app);
+    const topPage = topPageOf(app);
     return async ({ request }) => {
       const query = parseQuery(compatQuery, request);
       const board = queries.defaultBoard?.id ?? '';
       const nowMs = app.now();
       const target = queries.target({ board, window: query.window, period: 'current', nowMs, windows: ['daily', 'weekly', 'seasonal'] });
-      return json(200, await queries.top({ target, offset: 0, limit: query.limit, nowMs }));
+      return topPage({ target, offset: 0, limit: query.limit, nowMs });
     };
   },
 });

@@ -56,6 +56,7 @@ describe('parseSettings defaults', () => {
       timeZone: 'UTC',
       topN: 100,
       snapshotCron: '0 */15 * * * *',
+      topCacheMs: 1000,
       seasonId: 1,
       prizes: [],
     });
@@ -203,6 +204,8 @@ describe('parseSettings numeric rules', () => {
     ['BATCH_MAX_EVENTS', '-1', 'BATCH_MAX_EVENTS: must be an integer from 1 to 10000'],
     ['FLAG_THRESHOLD', '0', 'FLAG_THRESHOLD: must be an integer from 1 to 10000'],
     ['SEASON_ID', '0', 'SEASON_ID: must be an integer from 1 to 1000000'],
+    ['LB_CACHE_MS', '-1', 'LB_CACHE_MS: must be an integer from 0 to 60000'],
+    ['LB_CACHE_MS', '60001', 'LB_CACHE_MS: must be an integer from 0 to 60000'],
     ['BUS_MAX_DELIVERY_COUNT', '0', 'BUS_MAX_DELIVERY_COUNT: must be an integer from 1 to 2000'],
     ['ANOMALY_Z', '0', 'ANOMALY_Z: must be a number greater than 0 and at most 1000'],
     ['ANOMALY_Z', '-1', 'ANOMALY_Z: must be a number greater than 0 and at most 1000'],
