@@ -63,19 +63,41 @@ export function httpFunction(spec: HttpFunctionSpec): HttpFunctionDefinition {
       const labels = { function: spec.name, route: spec.route };
       const handle = 'build' in spec ? spec.build(app) : spec.handle;
       return async (request, context) => {
-        const traceparent = traceparentFrom(request.headers.get('traceparent'));
-        const logger = app.logger.child({ function: spec.name, invocationId: context.invocationId, traceparent });
+        const call = lazyCall({ request, context, app, functionName: spec.name });
         const stopTimer = duration.startTimer(labels);
         let response: HttpResponseInit;
         try {
-          response = await handle({ request, context, app, logger, traceparent });
+          response = await handle(call);
         } catch (error: unknown) {
-          response = toProblemResponse(error, { logger, instance: new URL(request.url).pathname });
+          response = toProblemResponse(error, { logger: call.logger, instance: new URL(request.url).pathname });
         }
         stopTimer();
         requests.inc({ ...labels, status: String(response.status ?? 200) });
         return response;
       };
+    },
+  };
+}
+
+/**
+ * The call, with its trace context and logger made on first use: most reads never log or
+ * publish, and a new trace costs two random UUIDs and a child logger per request.
+ */
+function lazyCall(options: { readonly request: HttpRequestView; readonly context: InvocationContext; readonly app: AppContext; readonly functionName: string }): HttpCall {
+  const { request, context, app } = options;
+  let traceparent: string | undefined;
+  let logger: Logger | undefined;
+  return {
+    request,
+    context,
+    app,
+    get traceparent() {
+      traceparent ??= traceparentFrom(request.headers.get('traceparent'));
+      return traceparent;
+    },
+    get logger() {
+      logger ??= app.logger.child({ function: options.functionName, invocationId: context.invocationId, traceparent: this.traceparent });
+      return logger;
     },
   };
 }
