@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { HttpMethod, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { AppContext } from '../../app/app-context.js';
 import type { Logger } from '../../core/logging/logger.js';
@@ -61,18 +62,28 @@ export function httpFunction(spec: HttpFunctionSpec): HttpFunctionDefinition {
         labelNames: ['function', 'route'],
       });
       const labels = { function: spec.name, route: spec.route };
+      // One label object per status seen, so counting a request does not build one.
+      const byStatus = new Map<number, { function: string; route: string; status: string }>();
+      const statusLabels = (status: number): { function: string; route: string; status: string } => {
+        let found = byStatus.get(status);
+        if (found === undefined) {
+          found = { ...labels, status: String(status) };
+          byStatus.set(status, found);
+        }
+        return found;
+      };
       const handle = 'build' in spec ? spec.build(app) : spec.handle;
       return async (request, context) => {
-        const call = lazyCall({ request, context, app, functionName: spec.name });
-        const stopTimer = duration.startTimer(labels);
+        const call = new LazyHttpCall({ request, context, app, functionName: spec.name });
+        const started = performance.now();
         let response: HttpResponseInit;
         try {
           response = await handle(call);
         } catch (error: unknown) {
           response = toProblemResponse(error, { logger: call.logger, instance: new URL(request.url).pathname });
         }
-        stopTimer();
-        requests.inc({ ...labels, status: String(response.status ?? 200) });
+        duration.observe(labels, (performance.now() - started) / 1000);
+        requests.inc(statusLabels(response.status ?? 200));
         return response;
       };
     },
@@ -81,25 +92,33 @@ export function httpFunction(spec: HttpFunctionSpec): HttpFunctionDefinition {
 
 /**
  * The call, with its trace context and logger made on first use: most reads never log or
- * publish, and a new trace costs two random UUIDs and a child logger per request.
+ * publish, and a new trace costs two random UUIDs and a child logger per request. A class, so
+ * the getters live once on its prototype rather than on every call object.
  */
-function lazyCall(options: { readonly request: HttpRequestView; readonly context: InvocationContext; readonly app: AppContext; readonly functionName: string }): HttpCall {
-  const { request, context, app } = options;
-  let traceparent: string | undefined;
-  let logger: Logger | undefined;
-  return {
-    request,
-    context,
-    app,
-    get traceparent() {
-      traceparent ??= traceparentFrom(request.headers.get('traceparent'));
-      return traceparent;
-    },
-    get logger() {
-      logger ??= app.logger.child({ function: options.functionName, invocationId: context.invocationId, traceparent: this.traceparent });
-      return logger;
-    },
-  };
+class LazyHttpCall implements HttpCall {
+  readonly request: HttpRequestView;
+  readonly context: InvocationContext;
+  readonly app: AppContext;
+  readonly #functionName: string;
+  #traceparent: string | undefined;
+  #logger: Logger | undefined;
+
+  constructor(options: { readonly request: HttpRequestView; readonly context: InvocationContext; readonly app: AppContext; readonly functionName: string }) {
+    this.request = options.request;
+    this.context = options.context;
+    this.app = options.app;
+    this.#functionName = options.functionName;
+  }
+
+  get traceparent(): string {
+    this.#traceparent ??= traceparentFrom(this.request.headers.get('traceparent'));
+    return this.#traceparent;
+  }
+
+  get logger(): Logger {
+    this.#logger ??= this.app.logger.child({ function: this.#functionName, invocationId: this.context.invocationId, traceparent: this.traceparent });
+    return this.#logger;
+  }
 }
 
 /** A JSON response with the given status. */
