@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import type { LatencySummary } from './load/protocol.js';
+import type { RemoteLoad } from './load/remote.js';
 
 /**
  * A tiny benchmark harness. Speed goals are RATIOS against a baseline measured in the same run
@@ -7,14 +9,32 @@ import { performance } from 'node:perf_hooks';
  * measured in several alternating rounds (B C, C B, B C, …) and medians are taken.
  */
 
-/** One thing to time. `run` is one unit of work; it is called back to back (and, with `concurrency`, in parallel). */
-export interface Subject {
+interface SubjectBase {
   readonly name: string;
-  readonly run: () => Promise<void>;
-  /** How many operations (requests, messages…) one `run` performs; default 1. */
+  /** How many operations (requests, messages…) one call performs; default 1. */
   readonly opsPerRun?: number;
-  /** Calls of `run` kept in flight at once (a closed-loop load); default 1. */
+  /** Calls kept in flight at once (a closed-loop load); default 1. */
   readonly concurrency?: number;
+}
+
+/**
+ * One thing to time. Either `run`, one unit of work called back to back in this process (and,
+ * with `concurrency`, in parallel), or `remote`, a client on a load worker thread
+ * (bench/load/), for a server in this process that a real client would not share a thread with.
+ */
+export type Subject = SubjectBase & ({ readonly run: () => Promise<void>; readonly remote?: undefined } | { readonly remote: RemoteLoad; readonly run?: undefined });
+
+/**
+ * A latency goal, checked with the ratio: the median over the rounds of the candidate's p99 in
+ * the closed loop of the measurement itself (`concurrency` calls in flight), measured by its
+ * client on the load worker thread. Needs a `remote` candidate. An open loop (requests at a fixed
+ * rate) would be the better probe of a service's tail, but on the shared 2-vCPU machines here it
+ * measures the machine: a bare node:http server showed p99 from 1.5 to 21 ms under one
+ * (docs/benchmarks.md).
+ */
+export interface LatencyGoal {
+  readonly name: string;
+  readonly maxP99Ms: number;
 }
 
 /** Met when candidate ops/s ÷ baseline ops/s (the median of the per-round ratios) is at least `minRatio`. */
@@ -38,6 +58,7 @@ export interface Benchmark {
   /** What one operation is, e.g. `request` or `message`. */
   readonly unit: string;
   readonly goal: Goal;
+  readonly latencyGoal?: LatencyGoal;
   readonly rounds?: number;
   readonly warmupMs?: number;
   readonly durationMs?: number;
@@ -45,25 +66,31 @@ export interface Benchmark {
   setup(): Promise<Fixture>;
 }
 
-export interface MeasureOptions extends Subject {
+export type MeasureOptions = Subject & {
   /** Untimed calls first (JIT, caches, keep-alive sockets), so every measurement starts warm. */
   readonly warmupMs: number;
   readonly durationMs: number;
-}
+};
 
 export interface Measurement {
   readonly name: string;
   readonly ops: number;
   readonly elapsedMs: number;
   readonly opsPerSec: number;
+  /** Per-call latency of the timed part (remote subjects, which measure it on their own thread). */
+  readonly latency?: LatencySummary;
 }
 
-/** Calls `run` for `warmupMs` untimed, then for `durationMs` timed, and reports ops/s. */
+/** Calls the subject for `warmupMs` untimed, then for `durationMs` timed, and reports ops/s. */
 export async function measure(options: MeasureOptions): Promise<Measurement> {
   const concurrency = options.concurrency ?? 1;
   const opsPerRun = options.opsPerRun ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`${options.name}: concurrency must be an integer >= 1`);
   if (!(opsPerRun > 0)) throw new Error(`${options.name}: opsPerRun must be > 0`);
+  if (options.remote !== undefined) {
+    const { calls, elapsedMs, latency } = await options.remote.closedLoop({ concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs });
+    return { name: options.name, ops: calls * opsPerRun, elapsedMs, opsPerSec: elapsedMs > 0 ? (calls * opsPerRun * 1000) / elapsedMs : 0, latency };
+  }
   await loop(options.run, concurrency, options.warmupMs);
   const start = performance.now();
   const runs = await loop(options.run, concurrency, options.durationMs);
@@ -106,6 +133,8 @@ export interface SubjectStats {
   readonly name: string;
   readonly medianOpsPerSec: number;
   readonly opsPerSec: readonly number[];
+  /** Remote subjects: the median over rounds of each round's p99. */
+  readonly medianP99Ms?: number;
 }
 
 export interface Comparison {
@@ -127,6 +156,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
   if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error('rounds must be an integer >= 1');
   const baseline: number[] = [];
   const candidate: number[] = [];
+  const p99s = { baseline: [] as number[], candidate: [] as number[] };
   const roundRatios: number[] = [];
   const primeMs = options.primeMs ?? 0;
   if (primeMs > 0) {
@@ -138,15 +168,22 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
     for (const which of order) {
       const measurement = await measure({ ...options[which], warmupMs: options.warmupMs, durationMs: options.durationMs });
       result[which] = measurement.opsPerSec;
+      if (measurement.latency !== undefined) p99s[which].push(measurement.latency.p99Ms);
       options.onMeasurement?.(round, measurement);
     }
     baseline.push(result.baseline);
     candidate.push(result.candidate);
     roundRatios.push(result.baseline > 0 ? result.candidate / result.baseline : 0);
   }
+  const stats = (which: 'baseline' | 'candidate', rates: number[]): SubjectStats => ({
+    name: options[which].name,
+    medianOpsPerSec: median(rates),
+    opsPerSec: rates,
+    ...(p99s[which].length > 0 ? { medianP99Ms: median(p99s[which]) } : {}),
+  });
   return {
-    baseline: { name: options.baseline.name, medianOpsPerSec: median(baseline), opsPerSec: baseline },
-    candidate: { name: options.candidate.name, medianOpsPerSec: median(candidate), opsPerSec: candidate },
+    baseline: stats('baseline', baseline),
+    candidate: stats('candidate', candidate),
     roundRatios,
     ratio: median(roundRatios),
   };
@@ -173,7 +210,22 @@ export interface BenchmarkResult {
   readonly roundRatios: readonly number[];
   readonly ratio: number;
   readonly goal: Goal;
+  readonly latency?: LatencyResult;
+  /** The ratio goal and, when there is one, the latency goal. */
   readonly passed: boolean;
+}
+
+export interface LatencyResult {
+  readonly goal: LatencyGoal;
+  /** The median over the rounds of the candidate's p99. */
+  readonly p99Ms: number;
+  readonly passed: boolean;
+}
+
+function latencyOf(goal: LatencyGoal, candidate: SubjectStats): LatencyResult {
+  const p99Ms = candidate.medianP99Ms;
+  if (p99Ms === undefined) throw new Error(`${candidate.name}: a latency goal needs a remote candidate, which measures its latency`);
+  return { goal, p99Ms, passed: p99Ms <= goal.maxP99Ms };
 }
 
 export interface RunOptions {
@@ -198,6 +250,7 @@ export async function runBenchmark(benchmark: Benchmark, options: RunOptions = {
   log(`${benchmark.name}: ${primeMs} ms priming each, then ${rounds} rounds × 2 subjects × (${warmupMs} ms warm-up + ${durationMs} ms timed)`);
   const fixture = await benchmark.setup();
   let comparison: Comparison;
+  let latency: LatencyResult | undefined;
   try {
     comparison = await compare({
       baseline: fixture.baseline,
@@ -207,9 +260,11 @@ export async function runBenchmark(benchmark: Benchmark, options: RunOptions = {
       durationMs,
       primeMs,
       onMeasurement: (round, m) => {
-        log(`  round ${round + 1}/${rounds}  ${m.name.padEnd(36)} ${formatRate(m.opsPerSec)} ${benchmark.unit}/s`);
+        const p99 = m.latency === undefined ? '' : `  p50 ${m.latency.p50Ms.toFixed(2)} ms, p99 ${m.latency.p99Ms.toFixed(2)} ms`;
+        log(`  round ${round + 1}/${rounds}  ${m.name.padEnd(36)} ${formatRate(m.opsPerSec)} ${benchmark.unit}/s${p99}`);
       },
     });
+    if (benchmark.latencyGoal !== undefined) latency = latencyOf(benchmark.latencyGoal, comparison.candidate);
   } finally {
     await fixture.close();
   }
@@ -223,7 +278,8 @@ export async function runBenchmark(benchmark: Benchmark, options: RunOptions = {
     primeMs,
     ...comparison,
     goal: benchmark.goal,
-    passed: comparison.ratio >= benchmark.goal.minRatio,
+    ...(latency === undefined ? {} : { latency }),
+    passed: comparison.ratio >= benchmark.goal.minRatio && (latency?.passed ?? true),
   };
 }
 
@@ -251,7 +307,10 @@ export function formatTable(results: readonly BenchmarkResult[]): string {
     lines.push(`${r.name}: ${r.description}`);
     lines.push(`  baseline:  ${r.baseline.name}`);
     lines.push(`  candidate: ${r.candidate.name}`);
-    lines.push(`  goal:      ${r.goal.name} (ratio ≥ ${r.goal.minRatio}) → ${r.passed ? 'met' : 'MISSED'}`);
+    const ratioMet = r.ratio >= r.goal.minRatio;
+    lines.push(`  goal:      ${r.goal.name} (ratio ≥ ${r.goal.minRatio}) → ${ratioMet ? 'met' : 'MISSED'}`);
+    if (r.latency !== undefined) lines.push(`  latency:   ${r.latency.goal.name} (median p99 ≤ ${r.latency.goal.maxP99Ms} ms) → ${r.latency.p99Ms.toFixed(2)} ms, ${r.latency.passed ? 'met' : 'MISSED'}`);
+    if (r.candidate.medianP99Ms !== undefined) lines.push(`  p99 (median over rounds): candidate ${r.candidate.medianP99Ms.toFixed(2)} ms, baseline ${r.baseline.medianP99Ms?.toFixed(2) ?? '?'} ms`);
   }
   return lines.join('\n');
 }
