@@ -36,7 +36,27 @@ export function signedRoute<B>(options: { readonly admin: boolean; readonly body
         if (!parsed.success) throw problems.validation(parsed.error.issues.map((issue) => toFieldError(issue)));
         body = parsed.data;
       }
-      return options.handle({ ...call, kid, body });
+      return options.handle(withSigner(call, { kid, body }));
     };
+  };
+}
+
+/**
+ * The call with its signer and body. Not a spread: the call's trace context and logger are
+ * getters on its prototype, made on first use, and a spread copies only own properties.
+ */
+function withSigner<B>(call: HttpCall, signed: { readonly kid: string; readonly body: B }): AdminCall<B> {
+  return {
+    request: call.request,
+    context: call.context,
+    app: call.app,
+    get logger() {
+      return call.logger;
+    },
+    get traceparent() {
+      return call.traceparent;
+    },
+    kid: signed.kid,
+    body: signed.body,
   };
 }
