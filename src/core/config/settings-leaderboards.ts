@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { LeaderboardDefinition, LeaderboardWindow } from './types.js';
+import { EVENT_TYPES, scoreFieldBounds } from '../ingestion/envelope.js';
+import { maxScore } from '../leaderboard/encoding.js';
+import type { LeaderboardDefinition, LeaderboardWindow, PayloadMax } from './types.js';
 import type { SettingsReader } from './settings-reader.js';
 import { readJsonSetting } from './settings-reader.js';
 import { deepFreeze } from './deep-freeze.js';
@@ -86,4 +88,40 @@ export function readLeaderboards(reader: SettingsReader): readonly LeaderboardDe
     boards.push(result.data);
   });
   return boards;
+}
+
+function isEventType(type: string): type is (typeof EVENT_TYPES)[number] {
+  return (EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/**
+ * What the board schema alone cannot see: that a board's source is an integer payload field of a
+ * real event type (a typo would start cleanly and never score), and that no single accepted value
+ * can exceed the largest score its windows encode (docs/leaderboards.md, Ties): the gateway then
+ * refuses out-of-range values with a 422 before they reach a board. PAYLOAD_MAX is the bound.
+ */
+export function checkBoardSources(options: { readonly reader: SettingsReader; readonly boards: readonly LeaderboardDefinition[]; readonly payloadMax: PayloadMax }): void {
+  const { reader, boards } = options;
+  const bounds = scoreFieldBounds(options.payloadMax);
+  for (const board of boards) {
+    const { type, field } = board.source;
+    if (!isEventType(type)) {
+      reader.problem('LEADERBOARDS', `board '${board.id}': source.type '${type}' is not an event type (one of ${EVENT_TYPES.join(', ')})`);
+      continue;
+    }
+    const fields = bounds[type];
+    const bound = fields[field];
+    if (bound === undefined) {
+      const known = Object.keys(fields);
+      reader.problem('LEADERBOARDS', `board '${board.id}': source.field '${field}' is not an integer field of ${type} (${known.length === 0 ? `${type} has none` : `one of ${known.join(', ')}`})`);
+      continue;
+    }
+    const tightest = board.windows.reduce((low, window) => (maxScore(window) < maxScore(low) ? window : low));
+    if (bound > maxScore(tightest)) {
+      reader.problem(
+        'PAYLOAD_MAX',
+        `'${type}.${field}' allows ${bound}, above the largest score board '${board.id}' can rank on its ${tightest} window (${maxScore(tightest)}); lower it to at most that`,
+      );
+    }
+  }
 }

@@ -24,7 +24,7 @@
 import { readFairnessCaps, readPayloadMax } from './settings-payload.js';
 import { readProgression } from './settings-progression.js';
 import { readLeaderboardPrizes } from './settings-prizes.js';
-import type { Settings } from './types.js';
+import type { PayloadMax, Settings } from './types.js';
 import { SettingsError } from './settings-error.js';
 import { deepFreeze } from './deep-freeze.js';
 import {
@@ -38,7 +38,7 @@ import {
   type SettingsReader,
 } from './settings-reader.js';
 import { readReceiptKeys, readSigningKeys } from './settings-key-rings.js';
-import { readLeaderboards } from './settings-leaderboards.js';
+import { checkBoardSources, readLeaderboards } from './settings-leaderboards.js';
 import { readBus, readDatabases, readSecretLocations, readTables } from './settings-services.js';
 import { readTelemetrySettings } from './settings-telemetry.js';
 
@@ -109,10 +109,12 @@ function readFairness(reader: SettingsReader): Settings['fairness'] {
   return fairness;
 }
 
-function readLeaderboardSettings(reader: SettingsReader): Settings['leaderboards'] {
+function readLeaderboardSettings(reader: SettingsReader, payloadMax: PayloadMax): Settings['leaderboards'] {
   const int = integers(reader);
+  const boards = readLeaderboards(reader);
+  if (!reader.failed('PAYLOAD_MAX')) checkBoardSources({ reader, boards, payloadMax });
   return {
-    boards: readLeaderboards(reader),
+    boards,
     timeZone: reader.read('LEADERBOARD_TZ', timeZone, 'UTC'),
     topN: int('LB_TOPN', { default: 100, max: 100_000 }),
     snapshotCron: reader.read('SNAPSHOT_CRON', sixFieldCron, '0 */15 * * * *'),
@@ -132,15 +134,16 @@ export function parseSettings(raw: RawSettings): Settings {
   const bus = readBus(reader);
   const refusePublished = bus.kind === 'servicebus';
   const toleranceS = int('SIGNATURE_TOLERANCE_S', { default: 300, max: DAY_S });
+  const limits = readLimits(reader, toleranceS);
   const settings: Settings = {
     port: reader.read('PORT', integer({ min: 1, max: 65_535 }), 7071),
     logLevel: reader.read('LOG_LEVEL', oneOf(['debug', 'info', 'warn', 'error']), 'info'),
     shutdownGraceS: int('SHUTDOWN_GRACE_S', { default: 25, max: 3600 }),
     signing: { ...readSigningKeys(reader, { refusePublished }), toleranceS },
     receipts: readReceiptKeys(reader, { refusePublished }),
-    limits: readLimits(reader, toleranceS),
+    limits,
     fairness: readFairness(reader),
-    leaderboards: readLeaderboardSettings(reader),
+    leaderboards: readLeaderboardSettings(reader, limits.payloadMax),
     progression: readProgression(reader),
     ...readDatabases(reader),
     bus,

@@ -18,6 +18,23 @@ export const MAX_FUTURE_SKEW_MS = 300_000;
 const name = (field: string) => z.string().regex(NAME, { error: `${field} must match ${NAME.source}` });
 const boundedInt = (options: { min: number; max: number }) => z.int().min(options.min).max(options.max);
 
+/** A boss's tier: fixed by the game, not a setting. */
+export const MAX_BOSS_TIER = 10;
+
+/**
+ * The payload fields a leaderboard can rank by (its `source.field`): the non-negative integer
+ * fields of each type, with the largest value the gateway accepts in each. `drop_claimed` has
+ * none: its weight is a fraction. Kept next to the schemas below; a test holds them together.
+ */
+export function scoreFieldBounds(payloadMax: PayloadMax): Readonly<Record<EventType, Readonly<Record<string, number>>>> {
+  return {
+    progression: { deltaXp: payloadMax['progression.deltaXp'] },
+    boss_kill: { tier: MAX_BOSS_TIER, points: payloadMax['boss_kill.points'] },
+    drop_claimed: {},
+    match_end: { score: payloadMax['match_end.score'], durationMs: payloadMax['match_end.durationMs'] },
+  };
+}
+
 /** Seasons are positive integers; the bound only keeps garbage out. */
 export const MAX_SEASON = 1_000_000;
 
@@ -34,7 +51,7 @@ export function payloadSchemas(limits: EnvelopeLimits) {
     }),
     boss_kill: z.strictObject({
       bossId: name('bossId'),
-      tier: boundedInt({ min: 1, max: 10 }),
+      tier: boundedInt({ min: 1, max: MAX_BOSS_TIER }),
       points: boundedInt({ min: 0, max: max['boss_kill.points'] }),
     }),
     drop_claimed: z.strictObject({

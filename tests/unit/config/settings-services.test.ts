@@ -43,6 +43,31 @@ describe('LEADERBOARDS', () => {
     ]);
   });
 
+  it.each([
+    [board({ source: { type: 'boss_kil', field: 'points' } }), "LEADERBOARDS: board 'xp': source.type 'boss_kil' is not an event type (one of progression, boss_kill, drop_claimed, match_end)"],
+    [board({ source: { type: 'boss_kill', field: 'pointz' } }), "LEADERBOARDS: board 'xp': source.field 'pointz' is not an integer field of boss_kill (one of tier, points)"],
+    [board({ source: { type: 'boss_kill', field: 'bossId' } }), "LEADERBOARDS: board 'xp': source.field 'bossId' is not an integer field of boss_kill (one of tier, points)"],
+    [board({ source: { type: 'drop_claimed', field: 'weight' } }), "LEADERBOARDS: board 'xp': source.field 'weight' is not an integer field of drop_claimed (drop_claimed has none)"],
+  ])('a source that could never score stops start-up: %j', (definition, problem) => {
+    expect(problemsOf(boards(definition))).toEqual([problem]);
+  });
+
+  it('accepts every integer field as a source, the tier of a boss kill included', () => {
+    const settings = parseSettings(boards(board({ source: { type: 'boss_kill', field: 'tier' } }), board({ id: 'longest', source: { type: 'match_end', field: 'durationMs' }, operator: 'best' })));
+    expect(settings.leaderboards.boards.map((b) => b.id)).toEqual(['xp', 'longest']);
+  });
+
+  it('refuses a PAYLOAD_MAX that would let one value pass the largest score a window encodes', () => {
+    // Weekly boards hold scores up to 2^33 − 1 (8 589 934 591), daily ones up to 2^36 − 1.
+    const weekly = board({ source: { type: 'match_end', field: 'score' }, operator: 'best', windows: ['daily', 'weekly'] });
+    expect(problemsOf({ ...boards(weekly), PAYLOAD_MAX: JSON.stringify({ 'match_end.score': 8_589_934_592 }) })).toEqual([
+      "PAYLOAD_MAX: 'match_end.score' allows 8589934592, above the largest score board 'xp' can rank on its weekly window (8589934591); lower it to at most that",
+    ]);
+    expect(parseSettings({ ...boards(weekly), PAYLOAD_MAX: JSON.stringify({ 'match_end.score': 8_589_934_591 }) }).limits.payloadMax['match_end.score']).toBe(8_589_934_591);
+    // Only boards that rank the field are concerned.
+    expect(parseSettings({ ...boards(board({})), PAYLOAD_MAX: JSON.stringify({ 'match_end.score': 2 ** 40 }) }).limits.payloadMax['match_end.score']).toBe(2 ** 40);
+  });
+
   it('rejects invalid JSON, non-arrays and empty lists', () => {
     expect(problemsOf({ LEADERBOARDS: '[{' })).toEqual([
       'LEADERBOARDS: not valid JSON (expected [{"id","source","operator","order","windows"},…])',
