@@ -9,12 +9,17 @@ import type { HttpResponseInit } from '@azure/functions';
 
 /** Deep pages stay cheap in Redis (ZRANGE by index is O(log n + limit)); the bound only keeps garbage out. */
 const MAX_OFFSET = 100_000_000;
-const limit = (fallback: number) => z.coerce.number().int().min(1).max(1000).default(fallback);
-const offset = z.coerce.number().int().min(0).max(MAX_OFFSET).default(0);
+/** An integer query parameter whose every refusal states the allowed range. */
+const intParam = (options: { readonly name: string; readonly min: number; readonly max: number; readonly fallback: number }) => {
+  const error = `${options.name} must be an integer from ${options.min} to ${options.max}`;
+  return z.coerce.number({ error }).int({ error }).min(options.min, { error }).max(options.max, { error }).default(options.fallback);
+};
+const limit = (fallback: number) => intParam({ name: 'limit', min: 1, max: 1000, fallback });
+const offset = intParam({ name: 'offset', min: 0, max: MAX_OFFSET, fallback: 0 });
 const period = z.string().max(32).default('current').describe("'current' or a period id: 2026-11-25 (daily), 2026-W48 (weekly), S3 (seasonal), alltime");
 
 const topQuery = z.object({ period, limit: limit(100), offset });
-const playerQuery = z.object({ period, around: z.coerce.number().int().min(0).max(50).default(0).describe('ranks either side of the player to include') });
+const playerQuery = z.object({ period, around: intParam({ name: 'around', min: 0, max: 50, fallback: 0 }).describe('ranks either side of the player to include') });
 const historyQuery = z.object({ period: z.string().max(32).describe('a closed period id: 2026-11-25, 2026-W48 or S3'), limit: limit(100), offset });
 const compatQuery = z.object({ window: z.enum(['daily', 'weekly', 'seasonal']).default('daily'), limit: limit(10) });
 

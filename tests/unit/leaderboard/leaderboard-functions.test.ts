@@ -163,11 +163,12 @@ describe('leaderboard queries', () => {
     expect((await ask('points', 'monthly')).errors).toEqual([{ path: 'window', message: 'window must be one of daily, weekly, seasonal, alltime for board points', allowed: ['daily', 'weekly', 'seasonal', 'alltime'] }]);
     expect((await ask('points', 'weekly', '?period=2026-11-25')).errors).toEqual([{ path: 'query.period', message: "period must be 'current' or an ISO week like 2026-W48" }]);
     expect((await ask('points', 'weekly', '?period=2027-W53')).errors).toEqual([{ path: 'query.period', message: "period must be 'current' or an ISO week like 2026-W48" }]);
-    expect(((await ask('points', 'daily', '?limit=1001')).errors as { path: string }[])[0]?.path).toBe('query.limit');
-    expect(((await ask('points', 'daily', '?limit=0')).errors as { path: string }[])[0]?.path).toBe('query.limit');
-    expect(((await ask('points', 'daily', '?offset=-1')).errors as { path: string }[])[0]?.path).toBe('query.offset');
-    const player = await handlerOf(getLeaderboardPlayer, app)(get('/api/leaderboards/points/daily/players/x?around=51', { board: 'points', window: 'daily', playerId: 'x' }));
+    const limitError = { path: 'query.limit', message: 'limit must be an integer from 1 to 1000' };
+    for (const bad of ['1001', '0', '2.5', 'ten']) expect((await ask('points', 'daily', `?limit=${bad}`)).errors).toEqual([limitError]);
+    expect((await ask('points', 'daily', '?offset=-1')).errors).toEqual([{ path: 'query.offset', message: 'offset must be an integer from 0 to 100000000' }]);
+    const player = await handlerOf(getLeaderboardPlayer, app)(get('/api/leaderboards/points/daily/players/ann?around=51', { board: 'points', window: 'daily', playerId: 'ann' }));
     expect(player.status).toBe(400);
+    expect(player.json().errors).toEqual([{ path: 'query.around', message: 'around must be an integer from 0 to 50' }]);
   });
 
   it('serves the prototype route on the default board, current period', async () => {
