@@ -74,7 +74,7 @@ export function createAppContext(options: CompositionOptions): AppContext {
   const progression = lazy(
     () =>
       new Progression({
-        progress: mysql ? createMysqlProgressRepository({ pool: mysql.get().pool }) : new MemoryProgressRepository(),
+        progress: mysql ? createMysqlProgressRepository({ pool: mysql.get().pool, logger }) : new MemoryProgressRepository(),
         receipts: mysql ? createMysqlReceiptRepository({ pool: mysql.get().pool }) : new MemoryReceiptRepository(),
         cache: redis ? createRedisProgressCache({ client: redis.get().client }) : undefined,
         settings: settings.progression,

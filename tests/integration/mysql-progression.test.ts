@@ -1,3 +1,4 @@
+import { silentLogger } from '../../src/adapters/logging/json-logger.js';
 import { afterAll, beforeAll } from 'vitest';
 import { defaultMigrationsDir, migrate } from '../../src/adapters/mysql/migrations.js';
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/mysql-pool.js';
@@ -22,6 +23,6 @@ integrationSuite('MySQL progression repositories', ['mysql'], () => {
     await mysql?.dependency.close();
     await db?.drop();
   });
-  progressRepositoryContract('mysql', () => createMysqlProgressRepository({ pool: pool() }));
+  progressRepositoryContract('mysql', () => createMysqlProgressRepository({ pool: pool(), logger: silentLogger }));
   receiptRepositoryContract('mysql', () => createMysqlReceiptRepository({ pool: pool() }));
 });

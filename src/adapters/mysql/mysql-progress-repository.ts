@@ -1,5 +1,6 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { AcceptedEvent } from '../../core/ingestion/envelope.js';
+import type { Logger } from '../../core/logging/logger.js';
 import type { ProgressDelta } from '../../core/progression/deltas.js';
 import type { ApplyResult, PlayerProgress, ProgressRepository } from '../../core/progression/ports.js';
 import { uniquePlayers } from '../memory/memory-progress-repository.js';
@@ -10,8 +11,8 @@ import { fromDatetime, mysqlCall, toDatetime } from './mysql-errors.js';
  * its size: read which eventIds the ledger already has, insert the new ones, and apply the folded
  * deltas with multi-row upserts.
  */
-export function createMysqlProgressRepository(options: { readonly pool: Pool }): ProgressRepository {
-  const { pool } = options;
+export function createMysqlProgressRepository(options: { readonly pool: Pool; readonly logger: Logger }): ProgressRepository {
+  const { pool, logger } = options;
   return {
     applyBatch: ({ events, toDeltas, nowMs }) =>
       mysqlCall(async () => {
@@ -21,7 +22,7 @@ export function createMysqlProgressRepository(options: { readonly pool: Pool }):
         // our read and our insert (a lost lock); running the transaction again sees its rows.
         for (let attempt = 1; ; attempt += 1) {
           try {
-            const { applied } = await applyOnce(pool, events, toDeltas, nowMs);
+            const { applied } = await applyOnce({ pool, logger, events, toDeltas, nowMs });
             return { applied, duplicates: events.length - applied, players };
           } catch (error: unknown) {
             if ((error as { code?: unknown }).code !== 'ER_DUP_ENTRY' || attempt >= 3) throw error;
@@ -54,7 +55,14 @@ type Queryable = Pick<Pool, 'query'>;
  * batches never run concurrently (sessions), and the ledger's primary key still refuses a
  * duplicate.
  */
-async function applyOnce(pool: Pool, events: readonly AcceptedEvent[], toDeltas: (events: readonly AcceptedEvent[]) => ProgressDelta[], nowMs: number): Promise<{ applied: number }> {
+async function applyOnce(options: {
+  readonly pool: Pool;
+  readonly logger: Logger;
+  readonly events: readonly AcceptedEvent[];
+  readonly toDeltas: (events: readonly AcceptedEvent[]) => ProgressDelta[];
+  readonly nowMs: number;
+}): Promise<{ applied: number }> {
+  const { pool, logger, events, toDeltas, nowMs } = options;
   const conn = await pool.getConnection();
   try {
     await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
@@ -78,7 +86,9 @@ async function applyOnce(pool: Pool, events: readonly AcceptedEvent[], toDeltas:
   } catch (error: unknown) {
     // A failed rollback means the connection is gone, which also discards the transaction; the
     // original error is the one worth reporting, so it is rethrown either way.
-    await conn.rollback().catch(() => undefined);
+    await conn.rollback().catch((rollbackError: unknown) => {
+      logger.warn('rollback failed', { err: rollbackError });
+    });
     throw error;
   } finally {
     conn.release();
