@@ -7,10 +7,12 @@ import { startEmbeddedHost } from '../../../src/local/embedded-host.js';
 import { leaderboardApp, verified } from '../../support/leaderboard.js';
 
 describe('leaderboards on the embedded host', () => {
-  it('take verified events from the memory bus and serve them over HTTP, with the snapshot timer scheduled', async () => {
+  it('take verified events from the memory bus and serve them over HTTP, timers on, the snapshot timer among them', async () => {
     const app = leaderboardApp({ now: () => Date.now() });
     // As the catalogue lists them: next to the other functions (once each), timers on.
     const definitions = [...functions, ...leaderboardFunctions.filter((f) => !functions.some((c) => c.name === f.name))];
+    // On SNAPSHOT_CRON; the embedded timer runner's resolution of it is tested with the runner.
+    expect(definitions.flatMap((d) => (d.kind === 'timer' ? [[d.name, d.options.schedule]] : []))).toContainEqual(['snapshot', '%SNAPSHOT_CRON%']);
     const host = await startEmbeddedHost({ app, definitions, port: 0, host: '127.0.0.1' });
     try {
       await app.bus.send('liveops-verified', [verified({ playerId: 'ann', value: 40, ts: Date.now() }), verified({ playerId: 'bob', value: 60, ts: Date.now() })]);
