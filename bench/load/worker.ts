@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+import { percentile } from '../http-client.js';
 import type { ClientFactory, ClientSpec, ClosedLoopRequest, LatencySummary, LoadClient, LoadReply, LoadRequest, LoadResult } from './protocol.js';
 
 /**
@@ -7,14 +8,8 @@ import type { ClientFactory, ClientSpec, ClosedLoopRequest, LatencySummary, Load
  * closed loops the bench process asks for, one at a time. Runs on its own thread (bench/load/remote.ts).
  */
 
-/** Rank-based percentile of sorted values (the nearest rank, as bench/http-client.ts). */
-function percentileOf(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
-
-function summarise(latencies: number[]): LatencySummary {
-  latencies.sort((a, b) => a - b);
-  return { count: latencies.length, p50Ms: percentileOf(latencies, 50), p99Ms: percentileOf(latencies, 99), maxMs: latencies[latencies.length - 1] ?? Number.NaN };
+function summarise(latencies: readonly number[]): LatencySummary {
+  return { count: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: percentile(latencies, 100) };
 }
 
 async function closedLoop(client: LoadClient, options: { concurrency: number; durationMs: number; latencies?: number[] }): Promise<number> {
