@@ -5,7 +5,7 @@ import { problems } from '../../core/errors/errors.js';
 import { toFieldError } from '../../core/ingestion/envelope.js';
 import { parseJson, readBodyLimited, requireJson } from '../gateway/request-body.js';
 import { verifySignature } from '../gateway/verify-signature.js';
-import type { HttpCall, HttpHandle } from '../http/http-function.js';
+import { extendCall, type HttpCall, type HttpHandle } from '../http/http-function.js';
 
 export interface AdminCall<B> extends HttpCall {
   /** The admin key id that signed the request (for the audit trail). */
@@ -36,27 +36,8 @@ export function signedRoute<B>(options: { readonly admin: boolean; readonly body
         if (!parsed.success) throw problems.validation(parsed.error.issues.map((issue) => toFieldError(issue)));
         body = parsed.data;
       }
-      return options.handle(withSigner(call, { kid, body }));
+      return options.handle(extendCall(call, { kid, body }));
     };
   };
 }
 
-/**
- * The call with its signer and body. Not a spread: the call's trace context and logger are
- * getters on its prototype, made on first use, and a spread copies only own properties.
- */
-function withSigner<B>(call: HttpCall, signed: { readonly kid: string; readonly body: B }): AdminCall<B> {
-  return {
-    request: call.request,
-    context: call.context,
-    app: call.app,
-    get logger() {
-      return call.logger;
-    },
-    get traceparent() {
-      return call.traceparent;
-    },
-    kid: signed.kid,
-    body: signed.body,
-  };
-}

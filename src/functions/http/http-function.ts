@@ -121,6 +121,26 @@ class LazyHttpCall implements HttpCall {
   }
 }
 
+/**
+ * The call with more fields for the handler (a signer, a parsed body). Use this, not a spread:
+ * the call's trace context and logger are getters on its prototype, made on first use, and a
+ * spread copies only own properties.
+ */
+export function extendCall<E extends object>(call: HttpCall, extra: E): HttpCall & E {
+  const base: HttpCall = {
+    request: call.request,
+    context: call.context,
+    app: call.app,
+    get logger() {
+      return call.logger;
+    },
+    get traceparent() {
+      return call.traceparent;
+    },
+  };
+  return Object.assign(base, extra);
+}
+
 /** A JSON response with the given status. */
 export function json(status: number, body: unknown, headers?: Readonly<Record<string, string>>): HttpResponseInit {
   return { status, jsonBody: body, headers: { 'Cache-Control': 'no-store', ...headers } };

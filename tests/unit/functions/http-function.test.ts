@@ -2,7 +2,7 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../src/app/app-context.js';
 import { problems } from '../../../src/core/errors/errors.js';
-import { httpFunction, json } from '../../../src/functions/http/http-function.js';
+import { extendCall, httpFunction, json } from '../../../src/functions/http/http-function.js';
 import { testApp } from '../../support/app.js';
 import { sampleValue } from '../sidecar/prom-text.js';
 
@@ -15,6 +15,15 @@ const traced = httpFunction({
   handle: ({ logger, traceparent }) => {
     logger.info('handled');
     return Promise.resolve(json(200, { traceparent }));
+  },
+});
+
+const extended = httpFunction({
+  name: 'extended', route: 'extended', methods: ['GET'], authLevel: 'anonymous',
+  handle: (call) => {
+    const { logger, traceparent, kid } = extendCall(call, { kid: 'ops' });
+    logger.info('extended');
+    return Promise.resolve(json(200, { traceparent, kid }));
   },
 });
 
@@ -63,5 +72,13 @@ describe('httpFunction', () => {
     const body = jsonBodyOf(response) as { traceparent: string };
     expect(body.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(body.traceparent).not.toBe(TRACE);
+  });
+
+  it('keeps the trace context and logger of a call it extends (a spread would drop them)', async () => {
+    const { app, lines } = testApp({ captureLogs: true });
+    apps.push(app);
+    const response = await call({ app, definition: extended, headers: { traceparent: TRACE } });
+    expect(jsonBodyOf(response)).toEqual({ traceparent: TRACE, kid: 'ops' });
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'extended')).toMatchObject({ function: 'extended', traceparent: TRACE });
   });
 });
