@@ -98,7 +98,7 @@ export function createRemoteJwks(options: RemoteJwksOptions): ExternalKeys {
 async function readKeySet(options: { readonly url: string; readonly fetch: typeof fetch; readonly timeoutMs: number; readonly logger: Logger }): Promise<Map<string, CachedKey>> {
   const response = await options.fetch(options.url, { signal: AbortSignal.timeout(options.timeoutMs), headers: { accept: 'application/json' } });
   if (!response.ok) throw new Error(`JWKS endpoint answered ${response.status}`);
-  const body = (await response.json()) as unknown;
+  const body: unknown = await response.json();
   const list = typeof body === 'object' && body !== null && 'keys' in body && Array.isArray(body.keys) ? (body.keys as unknown[]) : undefined;
   if (list === undefined) throw new Error('JWKS document has no keys array');
   const keys = new Map<string, CachedKey>();
