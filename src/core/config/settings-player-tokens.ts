@@ -1,13 +1,12 @@
 import { z } from 'zod';
+import { OWN_AUDIENCE } from '../auth/player-tokens.js';
 import { EVENT_TYPES, type EventType } from '../ingestion/envelope.js';
 import { DEVELOPMENT_TOKEN_KEY, DEVELOPMENT_TOKEN_KID, readActiveKid, readRing } from './settings-key-rings.js';
 import { integer, urlWith, type SettingsReader } from './settings-reader.js';
 import type { Settings } from './types.js';
 
-const DEFAULT_CLIENT_EVENT_TYPES: readonly EventType[] = ['progression', 'drop_claimed'];
-/** Our own tokens say who minted them; the studio's carry their IdP's issuer. */
-export const OWN_TOKEN_ISSUER = 'liveops';
-export const OWN_TOKEN_AUDIENCE = 'liveops';
+/** CLIENT_EVENT_TYPES' default (DESIGN §2a): what a game client may report itself. */
+export const DEFAULT_CLIENT_EVENT_TYPES: readonly EventType[] = ['progression', 'drop_claimed'];
 const WEEK_S = 7 * 86_400;
 
 /**
@@ -34,7 +33,7 @@ export function readPlayerTokens(reader: SettingsReader, options: { readonly ref
           ttlS: reader.read('PLAYER_TOKEN_TTL_S', integer({ min: 60, max: WEEK_S }), 3600),
         };
   const issuer = reader.value('PLAYER_TOKEN_ISSUER');
-  const audience = reader.value('PLAYER_TOKEN_AUDIENCE') ?? OWN_TOKEN_AUDIENCE;
+  const audience = reader.value('PLAYER_TOKEN_AUDIENCE') ?? OWN_AUDIENCE;
   const playerClaim = reader.read('PLAYER_TOKEN_PLAYER_CLAIM', z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/, { error: 'must be a JWT claim name' }), 'sub');
   if (jwksUrl !== undefined && issuer === undefined) {
     reader.problem('PLAYER_TOKEN_ISSUER', 'required with PLAYER_TOKEN_JWKS_URL: a token is only accepted from the issuer you name');
