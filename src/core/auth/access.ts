@@ -6,15 +6,13 @@ import type { EventType } from '../ingestion/envelope.js';
  * `problems` renders (401 for authentication, 403 for authorization).
  */
 
-/** The role of the kid that signed: a kid may be both server and admin (the dev key is). */
+/**
+ * The role of the kid that signed: a kid may be both server and admin (the dev key is); one in
+ * neither list is a client key, shipped in game clients, so a key every cheater has.
+ */
 export interface KeyRoles {
   readonly server: boolean;
   readonly admin: boolean;
-}
-
-/** Neither server nor admin: a key shipped in game clients, so a key every cheater has. */
-export function isClientKey(roles: KeyRoles): boolean {
-  return !roles.server && !roles.admin;
 }
 
 export function keyRolesOf(kid: string, lists: { readonly serverKeyIds: readonly string[]; readonly adminKeyIds: readonly string[] }): KeyRoles {
