@@ -1,5 +1,5 @@
 // The secrets Azure itself knows, written straight into Key Vault by the deployment, so no person
-// and no pipeline log ever sees them. The others (HMAC-KEYS, RECEIPT-KEYS, MYSQL-URL) are set by
+// and no pipeline log ever sees them. The others (HMAC-KEYS, PLAYER-TOKEN-KEYS, RECEIPT-KEYS, MYSQL-URL) are set by
 // an operator: docs/deploy.md "Secrets".
 param keyVaultName string
 param redisName string

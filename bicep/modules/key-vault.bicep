@@ -1,4 +1,4 @@
-// Key Vault for the app's secrets (HMAC-KEYS, RECEIPT-KEYS, REDIS-URL, MYSQL-URL,
+// Key Vault for the app's secrets (HMAC-KEYS, PLAYER-TOKEN-KEYS, RECEIPT-KEYS, REDIS-URL, MYSQL-URL,
 // APPLICATIONINSIGHTS-CONNECTION-STRING) and the gateway's TLS certificate. Azure RBAC, not access
 // policies: the app's identity gets Key Vault Secrets User (app-roles.bicep), operators Secrets
 // Officer. The pods reach it through its private endpoint; operators' addresses may be allowed

@@ -393,11 +393,13 @@ describe.each(OVERLAYS)('k8s-keda/overlays/%s', (overlay: Overlay) => {
 
     // The pod's environment as the app will see it, with made-up secrets in place of the Key Vault files.
     const adminKids = (settings.ADMIN_KEY_IDS ?? '').split(',').filter((kid) => kid !== '');
-    const ring = Object.fromEntries(['game-1', ...adminKids].map((kid) => [kid, `${kid}-`.padEnd(40, 'x')]));
+    const serverKids = (settings.SERVER_KEY_IDS ?? '').split(',').filter((kid) => kid !== '');
+    const ring = Object.fromEntries(['game-1', ...adminKids, ...serverKids].map((kid) => [kid, `${kid}-`.padEnd(40, 'x')]));
     const parsed = parseSettings({
       ...settings,
       HMAC_KEYS: JSON.stringify(ring),
       RECEIPT_KEYS: JSON.stringify({ 'receipts-1': 'r'.repeat(40) }),
+      PLAYER_TOKEN_KEYS: JSON.stringify({ 'tokens-1': 't'.repeat(40) }),
       REDIS_URL: 'rediss://:secret@redis.example:6380',
       MYSQL_URL: 'mysql://liveops:secret@10.0.0.10:3306/liveops',
     });
@@ -407,6 +409,8 @@ describe.each(OVERLAYS)('k8s-keda/overlays/%s', (overlay: Overlay) => {
     expect(parsed.secrets.dir).toBe(settings.SECRETS_DIR);
     expect(parsed.signing.adminKeyIds).toEqual(adminKids);
     expect(adminKids.length, 'ADMIN_KEY_IDS is set per overlay').toBeGreaterThan(0);
+    expect(parsed.signing.serverKeyIds).toEqual(serverKids);
+    expect(serverKids.length, 'SERVER_KEY_IDS is set per overlay').toBeGreaterThan(0);
   });
 
   it('mounts every secret the app reads from Key Vault at SECRETS_DIR, with the service account identity', () => {
