@@ -12,6 +12,7 @@ import type { FairnessStore } from '../core/fairness/ports.js';
 import type { Progression } from '../core/progression/progression.js';
 import type { RewardGrants } from '../core/progression/grants.js';
 import type { LeaderboardParts } from './leaderboard-parts.js';
+import type { PlayerTokens } from '../core/auth/player-tokens.js';
 
 /**
  * What a function handler may use: the frozen settings, the logger, the clock, and the adapters
@@ -44,6 +45,8 @@ export interface AppContext {
   readonly grants: RewardGrants;
   /** Leaderboard store (Redis or memory), archive and lock (MySQL or memory), period calendar. */
   readonly leaderboards: LeaderboardParts;
+  /** Player session tokens: minting ours, verifying ours and the studio's (DESIGN §2a). */
+  readonly playerTokens: PlayerTokens;
   /** This process's Prometheus registry (DESIGN §8); served at `/metrics` or pushed to the sidecar. */
   readonly metrics: Registry;
   /** Every configured dependency, for readiness and shutdown, in start-up order. */

@@ -28,6 +28,8 @@ import { createRedisIdempotencyStore } from '../adapters/redis/redis-idempotency
 import { createRedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { createRedisSanctionStore } from '../adapters/redis/redis-sanction-store.js';
 import { lazy, type Lazy } from './lazy.js';
+import { PlayerTokens } from '../core/auth/player-tokens.js';
+import { createRemoteJwks } from '../adapters/auth/remote-jwks.js';
 
 export interface CompositionOptions {
   readonly settings: Settings;
@@ -88,6 +90,17 @@ export function createAppContext(options: CompositionOptions): AppContext {
       }),
   );
 
+  // One verifier per process, so the verified-token cache and the JWKS cache serve every route.
+  const playerTokens = lazy(() => {
+    const { own, external } = settings.playerTokens;
+    return new PlayerTokens({
+      ...(own === undefined ? {} : { own }),
+      ...(external === undefined
+        ? {}
+        : { external: { ...external, keys: createRemoteJwks({ url: external.jwksUrl, logger: log('player-token-jwks') }) } }),
+    });
+  });
+
   const dependencies: Dependency[] = [busDependency(settings, bus)];
   if (redis) dependencies.push(lazyDependency({ name: 'redis', target: redis }));
   if (mysql) dependencies.push(lazyDependency({ name: 'mysql', target: mysql }));
@@ -130,6 +143,9 @@ export function createAppContext(options: CompositionOptions): AppContext {
     },
     get leaderboards() {
       return leaderboards.get();
+    },
+    get playerTokens() {
+      return playerTokens.get();
     },
     metrics,
     dependencies,

@@ -8,6 +8,7 @@ import { fullJitterDelayMs, parseRetryAfterMs, RETRYABLE_STATUSES } from './retr
 
 export const EVENTS_PATH = '/api/events';
 export const BATCH_PATH = '/api/events/batch';
+export const SESSIONS_PATH = '/api/sessions';
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
@@ -21,6 +22,11 @@ export interface LiveOpsClientOptions {
   readonly kid: string;
   /** The HMAC secret; a string is used as its UTF-8 bytes, exactly as the server's HMAC_KEYS ring does. */
   readonly key: string | Uint8Array;
+  /**
+   * The player session token, sent as `Authorization: Bearer` (DESIGN §2a). Required with a
+   * client key, which then acts only for the token's player; a server key needs none.
+   */
+  readonly token?: string;
   readonly fetch?: FetchLike;
   /** Retries after the first attempt (default 3); 0 sends each request once. */
   readonly maxRetries?: number;
@@ -68,6 +74,14 @@ export interface BatchItemResult {
   readonly problem?: ProblemDocument;
 }
 
+export interface SessionResult {
+  /** For `Authorization: Bearer` on the player's client-key requests. */
+  readonly token: string;
+  readonly playerId: string;
+  /** ISO 8601. */
+  readonly expiresAt: string;
+}
+
 export interface SendBatchResult {
   /** One result per event, in the order sent. */
   readonly results: readonly BatchItemResult[];
@@ -78,6 +92,7 @@ interface Settings {
   readonly origin: string;
   readonly prefix: string;
   readonly kid: string;
+  readonly token: string | undefined;
   readonly fetch: FetchLike;
   readonly maxRetries: number;
   readonly baseDelayMs: number;
@@ -134,6 +149,17 @@ export class LiveOpsClient {
     return { results: results.filter((r): r is BatchItemResult => r !== undefined), replayed: reply.replayed };
   }
 
+  /**
+   * `POST /api/sessions` (server keys only): mints the token a game client of `playerId` then
+   * sends with its client-key requests (`new LiveOpsClient({…, token})`).
+   */
+  async createSession(playerId: string, options: CallOptions & { readonly ttlS?: number } = {}): Promise<SessionResult> {
+    const reply = await this.#post(SESSIONS_PATH, { playerId, ...(options.ttlS === undefined ? {} : { ttlS: options.ttlS }) }, options);
+    const { body } = reply;
+    if (!isRecord(body) || typeof body.token !== 'string' || typeof body.playerId !== 'string' || typeof body.expiresAt !== 'string') throw unexpected(reply);
+    return { token: body.token, playerId: body.playerId, expiresAt: body.expiresAt };
+  }
+
   toString(): string {
     return `LiveOpsClient(${this.#settings.origin}${this.#settings.prefix}, kid=${this.#settings.kid})`;
   }
@@ -157,6 +183,7 @@ export class LiveOpsClient {
         [IDEMPOTENCY_HEADER]: idempotencyKey,
         // A fresh `t` per attempt: a retry after a long Retry-After must not arrive with a stale signature.
         [SIGNATURE_HEADER]: signRequest({ kid: s.kid, key: this.#key, t: Math.floor(s.now() / 1000), method: 'POST', path, body }),
+        ...(s.token === undefined ? {} : { Authorization: `Bearer ${s.token}` }),
       };
       const timeout = AbortSignal.timeout(s.timeoutMs);
       const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
@@ -238,6 +265,7 @@ function validate(options: LiveOpsClientOptions): Settings {
     origin: url.origin,
     prefix: url.pathname.replace(/\/+$/, ''),
     kid: options.kid,
+    token: checkToken(options.token),
     fetch: fetchFn,
     maxRetries,
     baseDelayMs,
@@ -247,6 +275,13 @@ function validate(options: LiveOpsClientOptions): Settings {
     random: options.random ?? Math.random,
     sleep: options.sleep ?? ((ms, signal) => delay(ms, undefined, signal === undefined ? {} : { signal })),
   };
+}
+
+/** A JWT's three base64url parts; anything else could never pass and might be a pasted secret. */
+function checkToken(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token)) throw new TypeError('LiveOpsClient: token must be a JWT (three base64url parts)');
+  return token;
 }
 
 function positive(name: string, value: number): number {

@@ -7,6 +7,7 @@ import { postEvent, postEventBatch } from './gateway/events.js';
 import { leaderboardFunctions } from './leaderboard/functions.js';
 import { healthz, readyz } from './health.js';
 import { openApiFunction } from './openapi/openapi.js';
+import { postSession } from './auth/sessions.js';
 
 /**
  * Every function of the app. The Functions host entry (index.ts) registers these with `app.*`;
@@ -15,6 +16,7 @@ import { openApiFunction } from './openapi/openapi.js';
 export const functions: readonly FunctionDefinition[] = [
   healthz,
   readyz,
+  postSession,
   postEvent,
   postEventBatch,
   fairness,

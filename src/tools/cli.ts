@@ -1,4 +1,4 @@
-import { DEVELOPMENT_HMAC_KEY, DEVELOPMENT_HMAC_KID } from '../core/config/settings-key-rings.js';
+import { DEVELOPMENT_CLIENT_KEY, DEVELOPMENT_CLIENT_KID, DEVELOPMENT_HMAC_KEY, DEVELOPMENT_HMAC_KID } from '../core/config/settings-key-rings.js';
 import { LiveOpsError } from '../client/index.js';
 
 /** Shared plumbing of the `send` and `simulate` commands. */
@@ -17,7 +17,12 @@ export interface Connection {
   readonly url: string;
   readonly kid: string;
   readonly key: string;
+  /** The player token for a client key (`--token` / LIVEOPS_TOKEN); a server key needs none. */
+  readonly token?: string;
 }
+
+/** The published keys by kid, so the dev ring works with no key given. */
+const PUBLISHED: Readonly<Record<string, string>> = { [DEVELOPMENT_HMAC_KID]: DEVELOPMENT_HMAC_KEY, [DEVELOPMENT_CLIENT_KID]: DEVELOPMENT_CLIENT_KEY };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -32,12 +37,24 @@ function envValue(env: Env, name: string): string | undefined {
  * embedded host and its published development key (kid `dev`), so `npm start` + `npm run send`
  * work with no setup. Any other kid needs its key given explicitly.
  */
-export function resolveConnection(flags: { readonly url?: string; readonly kid?: string; readonly key?: string }, env: Env): Connection {
+export function resolveConnection(flags: { readonly url?: string; readonly kid?: string; readonly key?: string; readonly token?: string }, env: Env): Connection {
   const url = flags.url ?? envValue(env, 'LIVEOPS_URL') ?? DEFAULT_URL;
   const kid = flags.kid ?? envValue(env, 'LIVEOPS_KID') ?? DEVELOPMENT_HMAC_KID;
-  const key = flags.key ?? envValue(env, 'LIVEOPS_KEY') ?? (kid === DEVELOPMENT_HMAC_KID ? DEVELOPMENT_HMAC_KEY : undefined);
+  const key = flags.key ?? envValue(env, 'LIVEOPS_KEY') ?? PUBLISHED[kid];
   if (key === undefined) throw new UsageError(`no key for kid '${kid}': set LIVEOPS_KEY (or pass --key)`);
-  return { url, kid, key };
+  const token = flags.token ?? envValue(env, 'LIVEOPS_TOKEN');
+  return { url, kid, key, ...(token === undefined ? {} : { token }) };
+}
+
+/**
+ * The client key the simulator's players sign with (`--client-kid`/`--client-key`, else
+ * LIVEOPS_CLIENT_KID/LIVEOPS_CLIENT_KEY, else the published `dev-client` key).
+ */
+export function resolveClientKey(flags: { readonly 'client-kid'?: string; readonly 'client-key'?: string }, env: Env): { readonly kid: string; readonly key: string } {
+  const kid = flags['client-kid'] ?? envValue(env, 'LIVEOPS_CLIENT_KID') ?? DEVELOPMENT_CLIENT_KID;
+  const key = flags['client-key'] ?? envValue(env, 'LIVEOPS_CLIENT_KEY') ?? PUBLISHED[kid];
+  if (key === undefined) throw new UsageError(`no key for client kid '${kid}': set LIVEOPS_CLIENT_KEY (or pass --client-key)`);
+  return { kid, key };
 }
 
 /** One line describing a failure, for stderr. */

@@ -13,7 +13,9 @@ Usage: npm run send -- --type <type> --player <playerId> --payload '<json>' [opt
   --url <url>                default $LIVEOPS_URL or http://localhost:7071
   --kid <kid>                default $LIVEOPS_KID or dev
   --key <secret>             default $LIVEOPS_KEY, or the published development key for kid dev
-                             (prefer LIVEOPS_KEY: a flag shows up in shell history and ps)
+                             (or dev-client); prefer LIVEOPS_KEY: a flag shows up in shell history and ps
+  --token <jwt>              default $LIVEOPS_TOKEN: the player token a client key needs
+                             (npm run sessions -- --player <id> mints one with a server key)
   --idempotency-key <key>    default: a random UUID, reused by this command's retries
   --event-id <uuid>          re-send a known event (the gateway answers "duplicate")
   --season <n>               default: the server's current season
@@ -44,6 +46,7 @@ export function parseSendArgs(argv: readonly string[], env: Readonly<Record<stri
         url: { type: 'string' },
         kid: { type: 'string' },
         key: { type: 'string' },
+        token: { type: 'string' },
         'idempotency-key': { type: 'string' },
         'event-id': { type: 'string' },
         season: { type: 'string' },

@@ -14,7 +14,7 @@ runCli('send', async () => {
     return 0;
   }
   const { connection, event, idempotencyKey } = args.command;
-  const client = new LiveOpsClient({ baseUrl: connection.url, kid: connection.kid, key: connection.key });
+  const client = new LiveOpsClient({ baseUrl: connection.url, kid: connection.kid, key: connection.key, ...(connection.token === undefined ? {} : { token: connection.token }) });
   const result = await client.sendEvent(event, idempotencyKey === undefined ? {} : { idempotencyKey });
   writeOut(JSON.stringify(result));
   return 0;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { resolveConnection, UsageError, usageErrors, type Connection } from './cli.js';
+import { resolveClientKey, resolveConnection, UsageError, usageErrors, type Connection } from './cli.js';
 
 export const SIMULATE_USAGE = `Drive a running LiveOps app with seeded, labelled game traffic: honest players of varied skill
 and habits, and cheaters (x10 spikes, floods, slow ramps, boosted new accounts).
@@ -15,7 +15,13 @@ Usage: npm run simulate -- [options]
   --run-id <id>        namespaces player and event ids (default: derived from the start time, so
                        reruns do not collide); repeat a run id to replay a run's exact events
   --concurrency <n>    most requests in flight (default 256)
-  --url, --kid, --key  as for npm run send (defaults: $LIVEOPS_URL, $LIVEOPS_KID, $LIVEOPS_KEY, dev key)
+  --url, --kid, --key  the game server's key, as for npm run send (defaults: $LIVEOPS_URL,
+                       $LIVEOPS_KID, $LIVEOPS_KEY, the dev key); it mints each player's token
+  --as <client|server> client (default): each player sends its own progression and drop events
+                       with the client key and its session token, the game server the boss kills
+                       and match results; server: everything signed with the server key
+  --client-kid, --client-key
+                       the client key (defaults: $LIVEOPS_CLIENT_KID, $LIVEOPS_CLIENT_KEY, dev-client)
   -h, --help
 
 Prints a summary line every second and a final summary; Ctrl-C stops sending, waits for the
@@ -24,6 +30,9 @@ retried, so every 429 and 503 shows in the counts.`;
 
 export interface SimulateCommand {
   readonly connection: Connection;
+  /** `client`: players sign with the client key and their own token; `server`: all with the server key. */
+  readonly as: 'client' | 'server';
+  readonly clientKey: { readonly kid: string; readonly key: string };
   readonly players: number;
   readonly rate: number;
   readonly cheaterShare: number;
@@ -54,6 +63,9 @@ export function parseSimulateArgs(argv: readonly string[], env: Readonly<Record<
         url: { type: 'string' },
         kid: { type: 'string' },
         key: { type: 'string' },
+        as: { type: 'string', default: 'client' },
+        'client-kid': { type: 'string' },
+        'client-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
@@ -61,10 +73,13 @@ export function parseSimulateArgs(argv: readonly string[], env: Readonly<Record<
   if (values.help === true) return { help: true };
   const runId = values['run-id'] ?? `r${Math.floor(nowMs / 1000).toString(36)}`;
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(runId)) throw new UsageError('--run-id must be 1-40 letters, digits, _ or -');
+  if (values.as !== 'client' && values.as !== 'server') throw new UsageError(`--as must be client or server, got '${values.as}'`);
   return {
     help: false,
     command: {
       connection: resolveConnection(values, env),
+      as: values.as,
+      clientKey: resolveClientKey(values, env),
       players: integer('--players', values.players, { min: 1, max: 1_000_000 }),
       rate: number('--rate', values.rate, { min: 0.1, max: 1_000_000 }),
       cheaterShare: parseShare(values.cheaters),

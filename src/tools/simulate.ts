@@ -7,6 +7,8 @@ import { LiveOpsClient } from '../client/index.js';
 import { runCli, writeErr, writeOut } from './cli.js';
 import { parseSimulateArgs, SIMULATE_USAGE } from './simulate-args.js';
 import { drive } from './simulation/driver.js';
+import { PlayerClients } from './simulation/player-clients.js';
+import { DEFAULT_CLIENT_EVENT_TYPES } from '../core/config/settings-player-tokens.js';
 import { buildPopulation, countLabels, generateTraffic } from './simulation/model.js';
 import { formatFinal, formatLive, RunStats } from './simulation/stats.js';
 
@@ -22,14 +24,18 @@ runCli('simulate', async () => {
   const labels = countLabels(population);
   writeOut(
     `simulate: ${c.players} players (honest ${labels.honest}, spike ${labels.spike}, flood ${labels.flood}, ramp ${labels.ramp}, newbie ${labels.newbie}), ` +
-      `target ${c.rate}/s for ${c.durationS} s, ${c.batchSize === 0 ? 'single events' : `batches of ≤${c.batchSize}`}, seed ${c.seed}, run id ${c.runId}, ${c.connection.url}`,
+      `target ${c.rate}/s for ${c.durationS} s, as ${c.as === 'client' ? `clients (${c.clientKey.kid} + session tokens)` : `server (${c.connection.kid})`}, ${c.batchSize === 0 ? 'single events' : `batches of ≤${c.batchSize}`}, seed ${c.seed}, run id ${c.runId}, ${c.connection.url}`,
   );
   if (population.expectedRate < 0.9 * c.rate) {
     writeErr(`simulate: ${c.players} players produce about ${population.expectedRate.toFixed(0)}/s at human pace; add --players to reach ${c.rate}/s`);
   }
 
   // No retries: a load generator that retried would hide the 429s and 503s it exists to show.
-  const client = new LiveOpsClient({ baseUrl: c.connection.url, kid: c.connection.kid, key: c.connection.key, maxRetries: 0 });
+  const server = new LiveOpsClient({ baseUrl: c.connection.url, kid: c.connection.kid, key: c.connection.key, maxRetries: 0 });
+  const client =
+    c.as === 'server'
+      ? server
+      : new PlayerClients({ server, client: { baseUrl: c.connection.url, ...c.clientKey, maxRetries: 0 }, clientEventTypes: DEFAULT_CLIENT_EVENT_TYPES });
   const stats = new RunStats();
   const stop = new AbortController();
   const onSignal = (): void => {

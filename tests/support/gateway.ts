@@ -48,6 +48,7 @@ export function gatewayHarness(env: Record<string, string> = {}, now: () => numb
     progression: base.progression,
     grants: base.grants,
     leaderboards: base.leaderboards,
+    playerTokens: base.playerTokens,
     metrics: base.metrics,
     dependencies: base.dependencies,
     close: () => base.close(),

@@ -8,6 +8,7 @@ import type { RawSettings } from './settings-reader.js';
 export const SECRET_SETTINGS = [
   'HMAC_KEYS',
   'RECEIPT_KEYS',
+  'PLAYER_TOKEN_KEYS',
   'REDIS_URL',
   'MYSQL_URL',
   'SERVICEBUS_CONNECTION',
@@ -93,6 +94,7 @@ export function secretValuesOf(settings: Settings): string[] {
   const values = [
     ...settings.signing.hmacKeys.secretValues(),
     ...settings.receipts.keys.secretValues(),
+    ...(settings.playerTokens.own?.keys.secretValues() ?? []),
     ...urls,
     ...urls.flatMap(urlPasswords),
     ...connections,

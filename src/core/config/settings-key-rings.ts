@@ -9,17 +9,23 @@ import { readJsonSetting } from './settings-reader.js';
  */
 export const DEVELOPMENT_HMAC_KID = 'dev';
 export const DEVELOPMENT_HMAC_KEY = 'liveops-dev-key-0000000000000000-not-for-production';
+/** The published development *client* key: signs like a game client, so it needs a player token. */
+export const DEVELOPMENT_CLIENT_KID = 'dev-client';
+export const DEVELOPMENT_CLIENT_KEY = 'liveops-dev-client-key-000000000-not-for-production';
 export const DEVELOPMENT_RECEIPT_KID = 'dev-receipts';
 export const DEVELOPMENT_RECEIPT_KEY = 'liveops-dev-receipt-key-00000000-not-for-production';
+/** The published development key of the PLAYER_TOKEN_KEYS ring (HS256 player tokens). */
+export const DEVELOPMENT_TOKEN_KID = 'dev-tokens';
+export const DEVELOPMENT_TOKEN_KEY = 'liveops-dev-token-key-0000000000-not-for-production';
 
-const PUBLISHED_KEYS: ReadonlySet<string> = new Set([DEVELOPMENT_HMAC_KEY, DEVELOPMENT_RECEIPT_KEY]);
+const PUBLISHED_KEYS: ReadonlySet<string> = new Set([DEVELOPMENT_HMAC_KEY, DEVELOPMENT_CLIENT_KEY, DEVELOPMENT_RECEIPT_KEY, DEVELOPMENT_TOKEN_KEY]);
 export const KID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 const MIN_KEY_BYTES = 32;
 
 interface RingOptions {
   readonly setting: string;
-  readonly developmentKid: string;
-  readonly developmentKey: string;
+  /** The published ring used when the setting is unset. */
+  readonly development: Readonly<Record<string, string>>;
   /** With a real bus the app is a deployment, never a laptop: published keys must not sign. */
   readonly refusePublished: boolean;
 }
@@ -29,7 +35,7 @@ interface ReadRing {
   readonly source: 'configured' | 'development';
 }
 
-function readRing(reader: SettingsReader, options: RingOptions): ReadRing {
+export function readRing(reader: SettingsReader, options: RingOptions): ReadRing {
   const { setting } = options;
   const refuse = (): void => {
     reader.problem(setting, 'the published development key is refused when BUS_KIND=servicebus');
@@ -37,7 +43,7 @@ function readRing(reader: SettingsReader, options: RingOptions): ReadRing {
   const text = reader.value(setting);
   if (text === undefined) {
     if (options.refusePublished) refuse();
-    return { ring: new KeyRing({ [options.developmentKid]: options.developmentKey }), source: 'development' };
+    return { ring: new KeyRing(options.development), source: 'development' };
   }
   const empty = { ring: new KeyRing({}), source: 'configured' } as const;
   const json = readJsonSetting(reader, setting, '{"kid":"secret",…}');
@@ -66,57 +72,67 @@ function readRing(reader: SettingsReader, options: RingOptions): ReadRing {
   return { ring: new KeyRing(keys), source: 'configured' };
 }
 
-/** HMAC_KEYS and ADMIN_KEY_IDS. */
+/**
+ * HMAC_KEYS, SERVER_KEY_IDS and ADMIN_KEY_IDS (DESIGN §2a). With the published ring, `dev` is a
+ * server and admin key and `dev-client` a client key, so `npm start` needs nothing; a configured
+ * ring grants the server and admin roles to nobody by default, so every key is a client key until
+ * an operator says otherwise.
+ */
 export function readSigningKeys(
   reader: SettingsReader,
   options: { readonly refusePublished: boolean },
 ): Omit<Settings['signing'], 'toleranceS'> {
   const { ring, source } = readRing(reader, {
     setting: 'HMAC_KEYS',
-    developmentKid: DEVELOPMENT_HMAC_KID,
-    developmentKey: DEVELOPMENT_HMAC_KEY,
+    development: { [DEVELOPMENT_HMAC_KID]: DEVELOPMENT_HMAC_KEY, [DEVELOPMENT_CLIENT_KID]: DEVELOPMENT_CLIENT_KEY },
     refusePublished: options.refusePublished,
   });
-  const listed = reader.value('ADMIN_KEY_IDS');
-  if (listed === undefined) {
-    // Locally the admin routes should just work; a configured ring grants admin to nobody by default.
-    return { hmacKeys: ring, hmacKeysSource: source, adminKeyIds: source === 'development' ? [DEVELOPMENT_HMAC_KID] : [] };
+  const roleList = (setting: string): string[] => {
+    const listed = reader.value(setting);
+    if (listed === undefined) return source === 'development' ? [DEVELOPMENT_HMAC_KID] : [];
+    const kids = listed
+      .split(',')
+      .map((kid) => kid.trim())
+      .filter((kid) => kid !== '');
+    kids.forEach((kid, index) => {
+      if (!KID_PATTERN.test(kid)) {
+        reader.problem(setting, `entry #${index + 1} is not a valid key id (${KID_PATTERN.source})`);
+      } else if (!reader.failed('HMAC_KEYS') && !ring.has(kid)) {
+        reader.problem(setting, `'${kid}' is not a kid in HMAC_KEYS`);
+      }
+    });
+    return [...new Set(kids)];
+  };
+  return { hmacKeys: ring, hmacKeysSource: source, serverKeyIds: roleList('SERVER_KEY_IDS'), adminKeyIds: roleList('ADMIN_KEY_IDS') };
+}
+
+/**
+ * The kid that signs new tokens or receipts: `setting` when given (it must be in the ring), else
+ * the ring's only key; several keys without a choice is a problem, since either could be meant.
+ */
+export function readActiveKid(reader: SettingsReader, options: { readonly setting: string; readonly ringSetting: string; readonly ring: KeyRing }): string {
+  const { setting, ringSetting, ring } = options;
+  const active = reader.value(setting);
+  const ringKnown = !reader.failed(ringSetting);
+  if (active === undefined) {
+    const [only, ...others] = ring.kids;
+    if (ringKnown && others.length > 0) reader.problem(setting, `required when ${ringSetting} holds more than one key`);
+    return only ?? '';
   }
-  const adminKeyIds = listed
-    .split(',')
-    .map((kid) => kid.trim())
-    .filter((kid) => kid !== '');
-  adminKeyIds.forEach((kid, index) => {
-    if (!KID_PATTERN.test(kid)) {
-      reader.problem('ADMIN_KEY_IDS', `entry #${index + 1} is not a valid key id (${KID_PATTERN.source})`);
-    } else if (!reader.failed('HMAC_KEYS') && !ring.has(kid)) {
-      reader.problem('ADMIN_KEY_IDS', `'${kid}' is not a kid in HMAC_KEYS`);
-    }
-  });
-  return { hmacKeys: ring, hmacKeysSource: source, adminKeyIds: [...new Set(adminKeyIds)] };
+  if (!KID_PATTERN.test(active)) {
+    reader.problem(setting, `must be a key id (${KID_PATTERN.source})`);
+  } else if (ringKnown && !ring.has(active)) {
+    reader.problem(setting, `'${active}' is not a kid in ${ringSetting}`);
+  }
+  return active;
 }
 
 /** RECEIPT_KEYS and RECEIPT_ACTIVE_KID. */
 export function readReceiptKeys(reader: SettingsReader, options: { readonly refusePublished: boolean }): Settings['receipts'] {
   const { ring, source } = readRing(reader, {
     setting: 'RECEIPT_KEYS',
-    developmentKid: DEVELOPMENT_RECEIPT_KID,
-    developmentKey: DEVELOPMENT_RECEIPT_KEY,
+    development: { [DEVELOPMENT_RECEIPT_KID]: DEVELOPMENT_RECEIPT_KEY },
     refusePublished: options.refusePublished,
   });
-  const active = reader.value('RECEIPT_ACTIVE_KID');
-  const ringKnown = !reader.failed('RECEIPT_KEYS');
-  if (active === undefined) {
-    const [only, ...others] = ring.kids;
-    if (ringKnown && others.length > 0) {
-      reader.problem('RECEIPT_ACTIVE_KID', 'required when RECEIPT_KEYS holds more than one key');
-    }
-    return { keys: ring, keysSource: source, activeKid: only ?? '' };
-  }
-  if (!KID_PATTERN.test(active)) {
-    reader.problem('RECEIPT_ACTIVE_KID', `must be a key id (${KID_PATTERN.source})`);
-  } else if (ringKnown && !ring.has(active)) {
-    reader.problem('RECEIPT_ACTIVE_KID', `'${active}' is not a kid in RECEIPT_KEYS`);
-  }
-  return { keys: ring, keysSource: source, activeKid: active };
+  return { keys: ring, keysSource: source, activeKid: readActiveKid(reader, { setting: 'RECEIPT_ACTIVE_KID', ringSetting: 'RECEIPT_KEYS', ring }) };
 }

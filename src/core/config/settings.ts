@@ -16,8 +16,9 @@
  * | `BUS_MAX_DELIVERY_COUNT` [10] | deliveries before dead-lettering (1..2000; match the entity) |
  *
  * Rules worth knowing: empty or blank values count as unset. When HMAC_KEYS is unset the
- * published development ring ({@link DEVELOPMENT_HMAC_KEY}, kid `dev`) is used and ADMIN_KEY_IDS
- * defaults to `dev`; when RECEIPT_KEYS is unset, {@link DEVELOPMENT_RECEIPT_KEY} (kid
+ * published development ring (kid `dev`, {@link DEVELOPMENT_HMAC_KEY}, and the client key
+ * `dev-client`) is used and SERVER_KEY_IDS and ADMIN_KEY_IDS default to `dev`; PLAYER_TOKEN_KEYS
+ * falls back to the published `dev-tokens` key the same way; when RECEIPT_KEYS is unset, {@link DEVELOPMENT_RECEIPT_KEY} (kid
  * `dev-receipts`). Both published keys are refused with BUS_KIND=servicebus. IDEMPOTENCY_TTL_S
  * must be at least 2 × SIGNATURE_TOLERANCE_S. Error messages never contain a setting's value.
  */
@@ -41,10 +42,15 @@ import { readReceiptKeys, readSigningKeys } from './settings-key-rings.js';
 import { checkBoardSources, readLeaderboards } from './settings-leaderboards.js';
 import { readBus, readDatabases, readSecretLocations, readTables } from './settings-services.js';
 import { readTelemetrySettings } from './settings-telemetry.js';
+import { readPlayerTokens } from './settings-player-tokens.js';
 
 export {
+  DEVELOPMENT_CLIENT_KEY,
+  DEVELOPMENT_CLIENT_KID,
   DEVELOPMENT_HMAC_KEY,
   DEVELOPMENT_HMAC_KID,
+  DEVELOPMENT_TOKEN_KEY,
+  DEVELOPMENT_TOKEN_KID,
   DEVELOPMENT_RECEIPT_KEY,
   DEVELOPMENT_RECEIPT_KID,
 } from './settings-key-rings.js';
@@ -141,6 +147,7 @@ export function parseSettings(raw: RawSettings): Settings {
     shutdownGraceS: int('SHUTDOWN_GRACE_S', { default: 25, max: 3600 }),
     signing: { ...readSigningKeys(reader, { refusePublished }), toleranceS },
     receipts: readReceiptKeys(reader, { refusePublished }),
+    playerTokens: readPlayerTokens(reader, { refusePublished }),
     limits,
     fairness: readFairness(reader),
     leaderboards: readLeaderboardSettings(reader, limits.payloadMax),

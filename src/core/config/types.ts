@@ -1,6 +1,7 @@
 import type { LeaderboardPrize } from './settings-prizes.js';
 import type { TelemetrySettings } from './settings-telemetry.js';
 import type { KeyRing } from './key-ring.js';
+import type { EventType } from '../ingestion/envelope.js';
 
 /**
  * The validated, frozen settings of one worker process. Names follow DESIGN §7a; the loader
@@ -16,8 +17,30 @@ export interface Settings {
     readonly hmacKeys: KeyRing;
     /** `development` when HMAC_KEYS was unset and the published dev key (kid `dev`) is in use. */
     readonly hmacKeysSource: 'configured' | 'development';
+    /** SERVER_KEY_IDS: may act for any player (game servers, tools). */
+    readonly serverKeyIds: readonly string[];
+    /** ADMIN_KEY_IDS: may call /api/admin/*. Every kid in neither list is a client key. */
     readonly adminKeyIds: readonly string[];
     readonly toleranceS: number;
+  };
+  /** Player session tokens, which bind a client key's request to one player (DESIGN §2a). */
+  readonly playerTokens: {
+    /** Our HS256 tokens (POST /api/sessions); `undefined` when only the studio's IdP mints them. */
+    readonly own:
+      | {
+          readonly keys: KeyRing;
+          readonly keysSource: 'configured' | 'development';
+          readonly activeKid: string;
+          /** PLAYER_TOKEN_TTL_S: default and longest lifetime of a minted token. */
+          readonly ttlS: number;
+        }
+      | undefined;
+    /** The studio's identity provider (PLAYER_TOKEN_JWKS_URL …), RS256 or ES256. */
+    readonly external:
+      | { readonly jwksUrl: string; readonly issuer: string; readonly audience: string; readonly playerClaim: string }
+      | undefined;
+    /** CLIENT_EVENT_TYPES: what a client key may send. */
+    readonly clientEventTypes: readonly EventType[];
   };
   readonly receipts: {
     readonly keys: KeyRing;

@@ -46,6 +46,18 @@ const SIGNATURE_DETAIL: Readonly<Record<'missing' | 'malformed' | 'unknown-key' 
   mismatch: () => 'The signature does not match the request',
 };
 
+const TOKEN_DETAIL: Readonly<Record<string, string>> = {
+  malformed: 'The player token is not a JWT',
+  expired: 'The player token has expired; get a new one',
+  'not-yet-valid': 'The player token is not valid yet',
+  audience: 'The player token is for another audience',
+  issuer: 'The player token is from an issuer this service does not trust',
+  algorithm: 'The player token uses an algorithm this service does not accept',
+  'unknown-key': 'The player token is signed with a key this service does not know',
+  signature: 'The player token signature is not valid',
+  claims: 'The player token does not name a valid player',
+};
+
 /** Named constructors for the client errors every route can produce. */
 export const problems = {
   notFound: (detail?: string): ClientError =>
@@ -92,8 +104,42 @@ export const problems = {
       detail: SIGNATURE_DETAIL[reason](toleranceS),
       headers: { 'WWW-Authenticate': 'LiveOps-HMAC-SHA256' },
     }),
-  forbiddenKey: (): ClientError =>
-    new ClientError({ type: 'forbidden-key', title: 'Forbidden', status: 403, detail: 'This key may not call admin routes' }),
+  forbiddenKey: (detail = 'This key may not call admin routes'): ClientError =>
+    new ClientError({ type: 'forbidden-key', title: 'Forbidden', status: 403, detail }),
+  /** A client key's request without `Authorization: Bearer <player token>` (DESIGN §2a). */
+  tokenMissing: (): ClientError =>
+    new ClientError({
+      type: 'token-missing',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'A client key must send the player token as Authorization: Bearer <token>',
+      headers: { 'WWW-Authenticate': 'Bearer realm="liveops"' },
+    }),
+  /** One type for every bad token; `reason` says which check failed, never anything about keys. */
+  tokenInvalid: (reason: string): ClientError =>
+    new ClientError({
+      type: 'token-invalid',
+      title: 'Unauthorized',
+      status: 401,
+      detail: TOKEN_DETAIL[reason] ?? 'The player token is not valid',
+      extensions: { reason },
+      headers: { 'WWW-Authenticate': 'Bearer realm="liveops", error="invalid_token"' },
+    }),
+  playerMismatch: (playerId: string): ClientError =>
+    new ClientError({
+      type: 'player-mismatch',
+      title: 'Forbidden',
+      status: 403,
+      detail: `The player token does not belong to player ${playerId}`,
+    }),
+  eventTypeNotAllowed: (type: string): ClientError =>
+    new ClientError({
+      type: 'event-type-not-allowed',
+      title: 'Forbidden',
+      status: 403,
+      detail: `Client keys may not send ${type} events; they come from a game server (CLIENT_EVENT_TYPES)`,
+      extensions: { eventType: type },
+    }),
   playerBlocked: (blockedUntilMs: number): ClientError =>
     new ClientError({
       type: 'player-blocked',

@@ -32,7 +32,7 @@ export const adminPlayerFairness = httpFunction({
   route: 'admin/players/{playerId}/fairness',
   methods: ['GET'],
   authLevel: 'anonymous',
-  docs: { summary: "A player's fairness record: flags, sanctions, current block", tags: ['admin'], signed: true, responses: { 200: { description: '`{flags, sanctions, blockedUntil?}`' }, ...ADMIN_REFUSALS } },
+  docs: { summary: "A player's fairness record: flags, sanctions, current block", tags: ['admin'], auth: 'admin', responses: { 200: { description: '`{flags, sanctions, blockedUntil?}`' }, ...ADMIN_REFUSALS } },
   build: adminRoute({
     handle: async ({ app, request }) => {
       const playerId = playerIdOf(request.params);
@@ -56,7 +56,7 @@ export const adminBlockPlayer = httpFunction({
   route: 'admin/players/{playerId}/block',
   methods: ['POST'],
   authLevel: 'anonymous',
-  docs: { summary: 'Block a player (audited)', tags: ['admin'], signed: true, requestBody: () => blockBody, responses: { 200: { description: '`{playerId, blockedUntil}`' }, ...ADMIN_REFUSALS } },
+  docs: { summary: 'Block a player (audited)', tags: ['admin'], auth: 'admin', requestBody: () => blockBody, responses: { 200: { description: '`{playerId, blockedUntil}`' }, ...ADMIN_REFUSALS } },
   build: adminRoute({
     body: blockBody,
     handle: async ({ app, request, body, kid }) => {
@@ -77,7 +77,7 @@ export const adminUnblockPlayer = httpFunction({
   route: 'admin/players/{playerId}/unblock',
   methods: ['POST'],
   authLevel: 'anonymous',
-  docs: { summary: 'Lift a block (audited)', tags: ['admin'], signed: true, requestBody: () => unblockBody, responses: { 200: { description: '`{playerId, blocked: false}`' }, ...ADMIN_REFUSALS } },
+  docs: { summary: 'Lift a block (audited)', tags: ['admin'], auth: 'admin', requestBody: () => unblockBody, responses: { 200: { description: '`{playerId, blocked: false}`' }, ...ADMIN_REFUSALS } },
   build: adminRoute({
     body: unblockBody,
     handle: async ({ app, request, body, kid }) => {
@@ -95,7 +95,7 @@ export const adminListQuarantine = httpFunction({
   route: 'admin/quarantine',
   methods: ['GET'],
   authLevel: 'anonymous',
-  docs: { summary: 'Quarantined events, newest first', tags: ['admin'], signed: true, query: () => quarantineQuery, responses: { 200: { description: '`{items:[{event, verdict, quarantinedAt, released?}]}`' }, ...ADMIN_REFUSALS } },
+  docs: { summary: 'Quarantined events, newest first', tags: ['admin'], auth: 'admin', query: () => quarantineQuery, responses: { 200: { description: '`{items:[{event, verdict, quarantinedAt, released?}]}`' }, ...ADMIN_REFUSALS } },
   build: adminRoute({
     handle: async ({ app, request }) => {
       const query = quarantineQuery.safeParse(Object.fromEntries(request.query.entries()));
@@ -120,7 +120,7 @@ export const adminReleaseQuarantined = httpFunction({
   docs: {
     summary: 'Release a quarantined event to the verified topic (exactly once, audited)',
     tags: ['admin'],
-    signed: true,
+    auth: 'admin',
     responses: { 200: { description: '`{eventId, released: true}`' }, 404: { description: 'No such quarantined event' }, 409: { description: 'Already released' }, ...ADMIN_REFUSALS },
   },
   build: adminRoute({

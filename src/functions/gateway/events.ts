@@ -10,7 +10,10 @@ import { httpFunction, json, type HttpCall } from '../http/http-function.js';
 import { problemBody } from '../http/problem-response.js';
 import { IDEMPOTENCY_HEADER, idempotency, REPLAYED_HEADER, type IdempotentRun } from './idempotency.js';
 import { parseJson, readBodyLimited, requireJson, signedPath } from './request-body.js';
-import { verifySignature, type SignatureCheck } from './verify-signature.js';
+import { mayAct, type Actor } from '../../core/auth/access.js';
+import { toRefusalError } from '../../core/auth/refusals.js';
+import type { EventType } from '../../core/ingestion/envelope.js';
+import { identifyCaller, idempotencyScope, type CallerCheck } from '../auth/identify-caller.js';
 
 
 const SINGLE_RESULT = z.object({ eventId: z.uuid(), status: z.enum(['accepted', 'duplicate']) });
@@ -22,8 +25,8 @@ const BATCH_RESULT = z.object({
 });
 const COMMON_REFUSALS = {
   400: { description: 'Invalid JSON or schema (`errors: [{path, message}]`)' },
-  401: { description: 'Signature missing, malformed, unknown key, stale or mismatched (one problem type each)' },
-  403: { description: 'Player blocked (`blockedUntil`)' },
+  401: { description: 'Signature missing, malformed, unknown key, stale or mismatched (one problem type each); a client key without a valid player token (`token-missing`, `token-invalid` with `reason`)' },
+  403: { description: 'Player blocked (`blockedUntil`); with a client key: another player\'s event (`player-mismatch`) or an event type only servers send (`event-type-not-allowed`); an admin-only key (`forbidden-key`)' },
   409: { description: 'The same Idempotency-Key is still in flight' },
   413: { description: 'Body over MAX_BODY_BYTES' },
   415: { description: 'Not application/json' },
@@ -38,7 +41,9 @@ interface Gateway {
   readonly schema: EnvelopeSchema;
   /** `{events: [...]}` bounded by BATCH_MAX_EVENTS; the events themselves are checked one by one. */
   readonly batchShape: z.ZodType<{ events: unknown[] }>;
-  readonly checkSignature: SignatureCheck;
+  readonly identify: CallerCheck;
+  /** May this actor send this event? A client key only its own player's, of CLIENT_EVENT_TYPES. */
+  readonly mayAct: (actor: Actor, event: { readonly playerId: string; readonly type: EventType }) => ReturnType<typeof mayAct>;
   readonly idempotent: IdempotentRun;
   readonly ingestion: Ingestion;
   readonly accepted: (type: string) => void;
@@ -56,7 +61,8 @@ function buildGateway(app: AppContext): Gateway {
     app,
     schema: envelopeSchema({ payloadMax: settings.limits.payloadMax }),
     batchShape: z.strictObject({ events: z.array(z.unknown()).min(1).max(max, { error: `at most BATCH_MAX_EVENTS (${max}) events per batch` }) }),
-    checkSignature: verifySignature({ keys: settings.signing.hmacKeys, toleranceS: settings.signing.toleranceS, adminKeyIds: settings.signing.adminKeyIds }),
+    identify: identifyCaller({ app, access: 'player-or-server' }),
+    mayAct: (actor, event) => mayAct({ actor, playerId: event.playerId, eventType: event.type, clientEventTypes: settings.playerTokens.clientEventTypes }),
     idempotent: idempotency({ store: app.stores.idempotency, ttlS: settings.limits.idempotencyTtlS }),
     ingestion: new Ingestion({
       idempotency: app.stores.idempotency,
@@ -76,7 +82,7 @@ function buildGateway(app: AppContext): Gateway {
  * The common front of both routes: JSON only, bounded body, valid signature, then the
  * Idempotency-Key wrapper around `handle`. Refusals are counted by problem type.
  */
-function gatewayRoute(handle: (options: { gateway: Gateway; call: HttpCall; body: Uint8Array; kid: string; traceparent: string }) => Promise<HttpResponseInit>) {
+function gatewayRoute(handle: (options: { gateway: Gateway; call: HttpCall; body: Uint8Array; actor: Actor; traceparent: string }) => Promise<HttpResponseInit>) {
   return (call: HttpCall, gateway: Gateway): Promise<HttpResponseInit> => {
     const { request, app } = call;
     const run = async (): Promise<HttpResponseInit> => {
@@ -85,14 +91,14 @@ function gatewayRoute(handle: (options: { gateway: Gateway; call: HttpCall; body
       // The body's hash and the path serve both the signature and the idempotency fingerprint.
       const bodySha256Hex = sha256Hex(body);
       const path = signedPath(request);
-      const kid = gateway.checkSignature({ request, body, bodySha256Hex, path, nowMs: app.now() });
+      const actor = await gateway.identify({ request, body, bodySha256Hex, path, nowMs: app.now() });
       const { traceparent } = call;
       const response = await gateway.idempotent({
         key: request.headers.get(IDEMPOTENCY_HEADER),
-        kid,
+        scope: idempotencyScope(actor),
         fingerprint: requestFingerprint({ method: request.method, path, bodySha256Hex }),
         nowMs: app.now,
-        handle: () => handle({ gateway, call, body, kid, traceparent }),
+        handle: () => handle({ gateway, call, body, actor, traceparent }),
       });
       if (new Headers(response.headers).get(REPLAYED_HEADER) === 'true') gateway.replayed();
       return response;
@@ -104,19 +110,21 @@ function gatewayRoute(handle: (options: { gateway: Gateway; call: HttpCall; body
   };
 }
 
-const ingestOne = gatewayRoute(async ({ gateway, call, body, kid, traceparent }) => {
+const ingestOne = gatewayRoute(async ({ gateway, call, body, actor, traceparent }) => {
   const { app } = call;
   const nowMs = app.now();
   const result = validateEvent({ schema: gateway.schema, input: parseJson(body), nowMs, maxAgeS: app.settings.limits.eventMaxAgeS, currentSeason: app.settings.leaderboards.seasonId });
   if (!result.ok) throw problems.validation(result.errors);
   const { event } = result;
-  const status = await gateway.ingestion.acceptOne({ event, kid, traceparent, nowMs });
+  const refusal = gateway.mayAct(actor, event);
+  if (refusal !== undefined) throw toRefusalError(refusal);
+  const status = await gateway.ingestion.acceptOne({ event, kid: actor.kid ?? '', traceparent, nowMs });
   if (status === 'accepted') gateway.accepted(event.type);
   call.logger.debug('event ingested', { eventId: event.eventId, playerId: event.playerId, status, traceparent });
   return json(202, { eventId: event.eventId, status });
 });
 
-const ingestBatch = gatewayRoute(async ({ gateway, call, body, kid, traceparent }) => {
+const ingestBatch = gatewayRoute(async ({ gateway, call, body, actor, traceparent }) => {
   const { app } = call;
   const nowMs = app.now();
   const parsed = gateway.batchShape.safeParse(parseJson(body));
@@ -126,15 +134,21 @@ const ingestBatch = gatewayRoute(async ({ gateway, call, body, kid, traceparent 
   const valid: { index: number; event: AcceptedEvent }[] = [];
   parsed.data.events.forEach((input, index) => {
     const result = validateEvent({ schema: gateway.schema, input, nowMs, maxAgeS: app.settings.limits.eventMaxAgeS, currentSeason: app.settings.leaderboards.seasonId, pathPrefix: `events.${index}` });
-    if (result.ok) {
+    const refusal = result.ok ? gateway.mayAct(actor, result.event) : undefined;
+    if (result.ok && refusal === undefined) {
       valid.push({ index, event: result.event });
       results.push(undefined);
-    } else {
+    } else if (refusal !== undefined) {
+      // Per event (DESIGN §2a): one foreign event does not cost the player their own.
+      const problem = toRefusalError(refusal).problem;
+      results.push({ eventId: eventIdOf(input), status: 'rejected', problem });
+      gateway.rejected(problem.type);
+    } else if (!result.ok) {
       results.push({ eventId: eventIdOf(input), status: 'rejected', problem: problems.validation(result.errors).problem });
       gateway.rejected('validation');
     }
   });
-  const outcomes = await gateway.ingestion.acceptMany({ events: valid.map((v) => v.event), kid, traceparent, nowMs });
+  const outcomes = await gateway.ingestion.acceptMany({ events: valid.map((v) => v.event), kid: actor.kid ?? '', traceparent, nowMs });
   outcomes.forEach((outcome, i) => {
     const slot = valid[i];
     if (slot === undefined) return;
@@ -168,7 +182,7 @@ export const postEvent = httpFunction({
   docs: {
     summary: 'Ingest one signed gameplay event',
     tags: ['events'],
-    signed: true,
+    auth: 'player-or-server',
     idempotent: true,
     requestBody: (settings) => envelopeSchema({ payloadMax: settings.limits.payloadMax }),
     responses: {
@@ -191,7 +205,7 @@ export const postEventBatch = httpFunction({
   docs: {
     summary: 'Ingest up to BATCH_MAX_EVENTS signed events; each gets its own result',
     tags: ['events'],
-    signed: true,
+    auth: 'player-or-server',
     idempotent: true,
     requestBody: (settings) =>
       z.strictObject({ events: z.array(envelopeSchema({ payloadMax: settings.limits.payloadMax })).min(1).max(settings.limits.batchMaxEvents) }),

@@ -11,13 +11,14 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
 export interface IdempotentRun {
   /**
-   * Runs `handle` at most once per (kid, Idempotency-Key): a repeat of the same request gets the
+   * Runs `handle` at most once per (scope, Idempotency-Key): a repeat of the same request gets the
    * stored response with `Idempotent-Replayed: true`, a different request under the key 422, a
    * repeat while the first runs 409. Without the header, `handle` just runs.
    */
   (options: {
     readonly key: string | null;
-    readonly kid: string;
+    /** Whose key space: the kid for server keys, kid and player for client keys (DESIGN §2a). */
+    readonly scope: string;
     readonly fingerprint: string;
     readonly nowMs: () => number;
     readonly handle: () => Promise<HttpResponseInit>;
@@ -28,13 +29,14 @@ export function idempotency(options: { readonly store: IdempotencyStore; readonl
   const { store } = options;
   const ttlMs = options.ttlS * 1000;
   if (!(ttlMs > IN_FLIGHT_TTL_MS)) throw new Error('idempotency: ttlS must exceed the in-flight timeout');
-  return async ({ key: header, kid, fingerprint, nowMs, handle }) => {
+  return async ({ key: header, scope, fingerprint, nowMs, handle }) => {
     if (header === null) return handle();
     if (header.length < 1 || header.length > 255 || !/^[\x21-\x7e]+$/.test(header)) {
       throw problems.validation([{ path: `headers.${IDEMPOTENCY_HEADER}`, message: 'must be 1-255 visible ASCII characters' }]);
     }
-    // Scoped per signing key: two games may pick the same key without colliding.
-    const key = `key:${kid}:${header}`;
+    // Scoped per signing key (and per player for client keys): two games, or two players sharing a
+    // client key, may pick the same key without colliding.
+    const key = `key:${scope}:${header}`;
     const begin = await store.begin({ key, fingerprint, inFlightTtlMs: IN_FLIGHT_TTL_MS, nowMs: nowMs() });
     if (begin.kind === 'in-flight') throw problems.idempotencyInFlight();
     if (begin.kind === 'mismatch') throw problems.idempotencyMismatch();

@@ -5,20 +5,19 @@ import { SIGNATURE_HEADER, verifySignature as verify } from '../../core/ingestio
 import { signedPath } from './request-body.js';
 
 export interface SignatureCheck {
-  /** The verified key id; throws 401 (one problem type per reason) or 403 for a non-admin key on an admin route. */
-  (options: { readonly request: HttpRequestView; readonly body: Uint8Array; readonly bodySha256Hex?: string; readonly path?: string; readonly nowMs: number; readonly admin?: boolean }): string;
+  /** The verified key id; throws 401, one problem type per reason. What the key may do is asked elsewhere. */
+  (options: { readonly request: HttpRequestView; readonly body: Uint8Array; readonly bodySha256Hex?: string; readonly path?: string; readonly nowMs: number }): string;
 }
 
 /**
  * Builds the signature check once per handler: options are validated here, not per request
  * (Hono's `verifySignature({keys, toleranceS})` style).
  */
-export function verifySignature(options: { readonly keys: KeyRing; readonly toleranceS: number; readonly adminKeyIds: readonly string[] }): SignatureCheck {
+export function verifySignature(options: { readonly keys: KeyRing; readonly toleranceS: number }): SignatureCheck {
   const { keys, toleranceS } = options;
   if (!(Number.isInteger(toleranceS) && toleranceS > 0)) throw new Error('verifySignature: toleranceS must be a positive integer');
   if (keys.kids.length === 0) throw new Error('verifySignature: the key ring is empty');
-  const admins = new Set(options.adminKeyIds);
-  return ({ request, body, bodySha256Hex, path, nowMs, admin = false }) => {
+  return ({ request, body, bodySha256Hex, path, nowMs }) => {
     const verdict = verify({
       header: request.headers.get(SIGNATURE_HEADER),
       lookupKey: (kid) => keys.get(kid),
@@ -30,7 +29,6 @@ export function verifySignature(options: { readonly keys: KeyRing; readonly tole
       toleranceS,
     });
     if (!verdict.ok) throw problems.signature(verdict.reason, toleranceS);
-    if (admin && !admins.has(verdict.kid)) throw problems.forbiddenKey();
     return verdict.kid;
   };
 }

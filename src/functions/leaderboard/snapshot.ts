@@ -90,7 +90,7 @@ export const adminLeaderboardSnapshot = httpFunction({
   docs: {
     summary: 'Take the leaderboard snapshot now: current standings, closed periods, prizes',
     tags: ['admin', 'leaderboards'],
-    signed: true,
+    auth: 'admin',
     responses: {
       200: { description: '`{snapshots, closedPeriods, prizes:{granted, pending}}`', schema: () => snapshotResponse },
       401: { description: 'Signature missing or invalid' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Settings } from '../../core/config/types.js';
+import type { RouteAccess } from '../../core/auth/access.js';
 import type { FunctionDefinition, HttpFunctionDefinition } from '../definition.js';
 import { httpFunction, json } from '../http/http-function.js';
 
@@ -17,6 +18,32 @@ const PROBLEM_SCHEMA: JsonObject = {
     instance: { type: 'string' },
     errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
   },
+};
+
+/**
+ * The two schemes of DESIGN §2a. OpenAPI lists alternatives; the schemes inside one entry are
+ * all required: a client key's write is the signature *and* the player token.
+ */
+const SECURITY_SCHEMES: JsonObject = {
+  signature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Signature',
+    description: 'HMAC-SHA256 request signature `t=<unix s>,kid=<key id>,v1=<hex>` over "v1\\n" + t + "\\n" + METHOD + "\\n" + path + "\\n" + hex(SHA-256(body)). Server keys (SERVER_KEY_IDS) act for any player, admin keys (ADMIN_KEY_IDS) call /api/admin/*, every other key is a client key and needs playerToken too.',
+  },
+  playerToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A player session token: ours from POST /api/sessions (HS256, aud liveops) or the studio identity provider\'s (RS256/ES256, PLAYER_TOKEN_JWKS_URL). Binds a client key\'s request to one player.',
+  },
+};
+
+const SECURITY: Readonly<Record<RouteAccess, readonly JsonObject[]>> = {
+  'player-or-server': [{ signature: [] }, { signature: [], playerToken: [] }],
+  'player-read': [{ signature: [] }, { playerToken: [] }],
+  'server-only': [{ signature: [] }],
+  admin: [{ signature: [] }],
 };
 
 /** JSON Schema (draft 2020-12, which OpenAPI 3.1 uses) of a zod schema, as the input it accepts. */
@@ -44,8 +71,8 @@ function operation(def: HttpFunctionDefinition, settings: Settings): JsonObject 
       parameters.push({ name, in: 'query', required: !schema.safeParse(undefined).success, schema: schemaOf(schema) });
     }
   }
-  if (docs.signed === true) {
-    parameters.push({ name: 'X-Signature', in: 'header', required: true, description: 't=<unix seconds>,kid=<key id>,v1=<hex HMAC-SHA256> (DESIGN §2)', schema: { type: 'string' } });
+  if (docs.auth !== undefined) {
+    parameters.push({ name: 'X-Signature', in: 'header', required: docs.auth !== 'player-read', description: 't=<unix seconds>,kid=<key id>,v1=<hex HMAC-SHA256> (DESIGN §2)', schema: { type: 'string' } });
   }
   if (docs.idempotent === true) {
     parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } });
@@ -67,6 +94,7 @@ function operation(def: HttpFunctionDefinition, settings: Settings): JsonObject 
     summary: docs.summary,
     ...(docs.description === undefined ? {} : { description: docs.description }),
     tags: [...docs.tags],
+    ...(docs.auth === undefined ? {} : { security: SECURITY[docs.auth] }),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(docs.requestBody === undefined
       ? {}
@@ -89,7 +117,7 @@ export function buildOpenApi(options: { readonly definitions: readonly FunctionD
     info: { title: 'LiveOps Functions', version: '0.1.0', description: 'Signed, exactly-once gameplay event ingestion, fairness, progression and leaderboards.' },
     servers: [{ url: '/' }],
     paths,
-    components: { schemas: { Problem: PROBLEM_SCHEMA } },
+    components: { schemas: { Problem: PROBLEM_SCHEMA }, securitySchemes: SECURITY_SCHEMES },
   };
 }
 

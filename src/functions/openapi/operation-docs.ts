@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Settings } from '../../core/config/types.js';
+import type { RouteAccess } from '../../core/auth/access.js';
 
 /**
  * What the OpenAPI document says about one HTTP function. Schemas are zod schemas built from the
@@ -9,8 +10,8 @@ export interface OperationDocs {
   readonly summary: string;
   readonly description?: string;
   readonly tags: readonly string[];
-  /** Requires `X-Signature` (DESIGN §2). */
-  readonly signed?: boolean;
+  /** Who may call it (DESIGN §2a); unset for public routes. Rendered as the operation's `security`. */
+  readonly auth?: RouteAccess;
   /** Accepts `Idempotency-Key`. */
   readonly idempotent?: boolean;
   readonly requestBody?: (settings: Settings) => z.ZodType;

@@ -4,12 +4,20 @@ import type { AppContext } from '../../app/app-context.js';
 import { problems } from '../../core/errors/errors.js';
 import { PLAYER_ID } from '../../core/ingestion/envelope.js';
 import { adminRoute, signedRoute } from '../admin/admin-route.js';
+import { mayAct } from '../../core/auth/access.js';
+import { toRefusalError } from '../../core/auth/refusals.js';
+import { identifyCaller } from '../auth/identify-caller.js';
 import { parseJson, readBodyLimited } from '../gateway/request-body.js';
 import { httpFunction, json } from '../http/http-function.js';
 
 const seasonQuery = z.object({ season: z.coerce.number().int().min(1).max(1_000_000).optional() });
 const claimBody = z.strictObject({ playerId: z.string().regex(PLAYER_ID), rewardId: z.string().min(1).max(64), season: z.int().min(1).max(1_000_000).optional() });
 const receiptBody = z.strictObject({ receipt: z.string().min(1).max(8192) });
+const EMPTY = new Uint8Array(0);
+const AUTH_REFUSALS = {
+  401: { description: 'Signature invalid, or a client key without a valid player token (`token-missing`, `token-invalid`)' },
+  403: { description: 'Another player\'s token (`player-mismatch`), or a key that may not call this route (`forbidden-key`)' },
+} as const;
 const REFUSALS = { 400: { description: 'Invalid request (`errors`)' }, 503: { description: 'A dependency is down (Retry-After)' } } as const;
 
 function playerAndSeason(app: AppContext, params: Record<string, string>, query: URLSearchParams): { playerId: string; season: number } {
@@ -48,10 +56,22 @@ export const getRewards = httpFunction({
   route: 'players/{playerId}/rewards',
   methods: ['GET'],
   authLevel: 'anonymous',
-  docs: { summary: 'Claimable and claimed rewards of a player', tags: ['progression'], query: () => seasonQuery, responses: { 200: { description: '`{playerId, claimable:[{rewardId, item, qty}], claimed:[{rewardId, receiptId, claimedAt}]}`' }, ...REFUSALS } },
-  handle: async ({ app, request }) => {
-    const key = playerAndSeason(app, request.params, request.query);
-    return json(200, { playerId: key.playerId, season: key.season, ...(await app.progression.rewards(key)) });
+  docs: {
+    summary: 'Claimable and claimed rewards of a player (the player\'s token, or a server signature)',
+    tags: ['progression'],
+    auth: 'player-read',
+    query: () => seasonQuery,
+    responses: { 200: { description: '`{playerId, claimable:[{rewardId, item, qty}], claimed:[{rewardId, receiptId, claimedAt}]}`' }, ...AUTH_REFUSALS, ...REFUSALS },
+  },
+  build: (app) => {
+    const identify = identifyCaller({ app, access: 'player-read' });
+    return async ({ request }) => {
+      const actor = await identify({ request, body: EMPTY, nowMs: app.now() });
+      const key = playerAndSeason(app, request.params, request.query);
+      const refusal = mayAct({ actor, playerId: key.playerId, clientEventTypes: app.settings.playerTokens.clientEventTypes });
+      if (refusal !== undefined) throw toRefusalError(refusal);
+      return json(200, { playerId: key.playerId, season: key.season, ...(await app.progression.rewards(key)) });
+    };
   },
 });
 
@@ -61,13 +81,15 @@ export const claimReward = httpFunction({
   route: 'rewards/claim',
   methods: ['POST'],
   authLevel: 'anonymous',
-  docs: { summary: 'Claim a reward; the same claim returns the same receipt', tags: ['progression'], signed: true, requestBody: () => claimBody, responses: { 201: { description: '`{receipt, receiptId}`' }, 200: { description: 'The receipt of an earlier identical claim' }, 401: { description: 'Signature invalid' }, 403: { description: 'Not entitled' }, 404: { description: 'Unknown reward' }, ...REFUSALS } },
+  docs: { summary: 'Claim a reward; the same claim returns the same receipt', tags: ['progression'], auth: 'player-or-server', requestBody: () => claimBody, responses: { 201: { description: '`{receipt, receiptId}`' }, 200: { description: 'The receipt of an earlier identical claim' }, 401: AUTH_REFUSALS[401], 403: { description: 'Not entitled, another player\'s token (`player-mismatch`) or a key that may not claim (`forbidden-key`)' }, 404: { description: 'Unknown reward' }, ...REFUSALS } },
   build: (app) => {
     const { issued } = counters(app);
     return signedRoute({
-      admin: false,
+      access: 'player-or-server',
       body: claimBody,
-      handle: async ({ app: ctx, body }) => {
+      handle: async ({ app: ctx, body, actor }) => {
+        const refusal = mayAct({ actor, playerId: body.playerId, clientEventTypes: ctx.settings.playerTokens.clientEventTypes });
+        if (refusal !== undefined) throw toRefusalError(refusal);
         const result = await ctx.progression.claim({ playerId: body.playerId, rewardId: body.rewardId, season: body.season ?? ctx.settings.leaderboards.seasonId });
         if (result.created) issued.inc({ kind: 'claim' });
         return json(result.created ? 201 : 200, { receiptId: result.receiptId, receipt: result.receipt });
@@ -97,11 +119,11 @@ export const redeemReceipt = httpFunction({
   route: 'receipts/redeem',
   methods: ['POST'],
   authLevel: 'anonymous',
-  docs: { summary: 'Redeem a receipt exactly once', tags: ['progression'], signed: true, requestBody: () => receiptBody, responses: { 200: { description: '`{receiptId, redeemed: true}`' }, 400: { description: 'Invalid receipt (`reason`)' }, 404: { description: 'Not issued here' }, 409: { description: 'Already redeemed' }, 503: { description: 'A dependency is down' } } },
+  docs: { summary: 'Redeem a receipt exactly once', tags: ['progression'], auth: 'server-only', requestBody: () => receiptBody, responses: { 200: { description: '`{receiptId, redeemed: true}`' }, 401: { description: 'Signature invalid' }, 403: { description: 'Not a server key (`forbidden-key`)' }, 400: { description: 'Invalid receipt (`reason`)' }, 404: { description: 'Not issued here' }, 409: { description: 'Already redeemed' }, 503: { description: 'A dependency is down' } } },
   build: (app) => {
     const { redeemed } = counters(app);
     return signedRoute({
-      admin: false,
+      access: 'server-only',
       body: receiptBody,
       handle: async ({ app: ctx, body }) => {
         const { receiptId } = await ctx.progression.redeem(body.receipt);
@@ -118,7 +140,7 @@ export const adminRevokeReceipt = httpFunction({
   route: 'admin/receipts/{receiptId}/revoke',
   methods: ['POST'],
   authLevel: 'anonymous',
-  docs: { summary: 'Revoke a receipt', tags: ['admin'], signed: true, responses: { 200: { description: '`{receiptId, revoked: true}`' }, 404: { description: 'No such receipt' }, 401: { description: 'Signature invalid' }, 403: { description: 'Not an admin key' }, 503: { description: 'A dependency is down' } } },
+  docs: { summary: 'Revoke a receipt', tags: ['admin'], auth: 'admin', responses: { 200: { description: '`{receiptId, revoked: true}`' }, 404: { description: 'No such receipt' }, 401: { description: 'Signature invalid' }, 403: { description: 'Not an admin key' }, 503: { description: 'A dependency is down' } } },
   build: adminRoute({
     handle: async ({ app, request }) => {
       const receiptId = request.params.receiptId ?? '';

@@ -141,16 +141,18 @@ describe('loadSettings', () => {
     await writeFile(join(dir, 'HMAC-KEYS'), ring('dir', KEY('dir')));
     const settings = await loadSettings(
       { SECRETS_DIR: dir, KEY_VAULT_URI: 'https://v.vault.azure.net', PORT: '9000', BUS_KIND: 'servicebus', SERVICEBUS_NAMESPACE: 'n.servicebus.windows.net' },
-      { keyVaultClient: fakeVault({ 'HMAC-KEYS': ring('vault', KEY('vault')), 'RECEIPT-KEYS': ring('r', KEY('vault-receipt')) }) },
+      { keyVaultClient: fakeVault({ 'HMAC-KEYS': ring('vault', KEY('vault')), 'RECEIPT-KEYS': ring('r', KEY('vault-receipt')), 'PLAYER-TOKEN-KEYS': ring('t', KEY('vault-token')) }) },
     );
     expect(settings.port).toBe(9000);
     expect(settings.signing.hmacKeys.kids).toEqual(['dir']);
     expect(settings.receipts.keys.kids).toEqual(['r']);
+    expect(settings.playerTokens.own?.keys.kids).toEqual(['t']);
   });
 
   it('refuses the development keys with the real bus when no source provides keys', async () => {
     await expect(loadSettings({ SECRETS_DIR: dir, BUS_KIND: 'servicebus', SERVICEBUS_NAMESPACE: 'n.servicebus.windows.net' })).rejects.toThrow(
-      'HMAC_KEYS: the published development key is refused when BUS_KIND=servicebus\nRECEIPT_KEYS: the published development key is refused when BUS_KIND=servicebus',
+      'HMAC_KEYS: the published development key is refused when BUS_KIND=servicebus\nRECEIPT_KEYS: the published development key is refused when BUS_KIND=servicebus\n' +
+        'PLAYER_TOKEN_KEYS: the published development key is refused when BUS_KIND=servicebus',
     );
   });
 
@@ -164,6 +166,7 @@ describe('secretValuesOf', () => {
     const settings = parseSettings({
       HMAC_KEYS: ring('k', KEY('hmac')),
       RECEIPT_KEYS: ring('r', KEY('receipt')),
+      PLAYER_TOKEN_KEYS: ring('t', KEY('token')),
       REDIS_URL: 'redis://:p%40ss-word@cache:6379',
       MYSQL_URL: 'mysql://app:db-password@db/liveops',
       TABLES_CONNECTION: 'AccountName=a;AccountKey=table-key==',
@@ -173,6 +176,7 @@ describe('secretValuesOf', () => {
     for (const expected of [
       KEY('hmac'),
       KEY('receipt'),
+      KEY('token'),
       'redis://:p%40ss-word@cache:6379',
       'p%40ss-word',
       'p@ss-word',
@@ -185,6 +189,7 @@ describe('secretValuesOf', () => {
       expect(values).toContain(expected);
     }
     expect(values.map((v) => v.length)).toEqual([...values.map((v) => v.length)].sort((a, b) => b - a));
-    expect(secretValuesOf(parseSettings({}))).toHaveLength(2);
+    // The published rings: dev and dev-client, dev-receipts, dev-tokens.
+    expect(secretValuesOf(parseSettings({}))).toHaveLength(4);
   });
 });

@@ -6,7 +6,7 @@ const KEY_A = 'a-very-secret-signing-key-0123456789abcdef';
 const KEY_B = 'another-secret-signing-key-0123456789abcdef';
 const ring = (keys: Record<string, unknown>): string => JSON.stringify(keys);
 const servicebus = { BUS_KIND: 'servicebus', SERVICEBUS_NAMESPACE: 'liveops.servicebus.windows.net' };
-const configuredReceipts = { RECEIPT_KEYS: ring({ r1: KEY_B }) };
+const configuredReceipts = { RECEIPT_KEYS: ring({ r1: KEY_B }), PLAYER_TOKEN_KEYS: ring({ t1: KEY_B }) };
 
 describe('HMAC_KEYS', () => {
   it('names a key shorter than 32 bytes without printing it', () => {
@@ -104,7 +104,7 @@ describe('RECEIPT_KEYS and RECEIPT_ACTIVE_KID', () => {
   });
 
   it('refuses the published development receipt key when BUS_KIND=servicebus', () => {
-    const hmac = { HMAC_KEYS: ring({ k: KEY_A }) };
+    const hmac = { HMAC_KEYS: ring({ k: KEY_A }), PLAYER_TOKEN_KEYS: ring({ t1: KEY_B }) };
     expect(problemsOf({ ...servicebus, ...hmac })).toEqual([
       'RECEIPT_KEYS: the published development key is refused when BUS_KIND=servicebus',
     ]);

@@ -108,6 +108,7 @@ describe('BUS_KIND=servicebus', () => {
     BUS_KIND: 'servicebus',
     HMAC_KEYS: JSON.stringify({ k: 'a-very-secret-signing-key-0123456789abcdef' }),
     RECEIPT_KEYS: JSON.stringify({ r: 'a-very-secret-receipt-key-0123456789abcdef' }),
+    PLAYER_TOKEN_KEYS: JSON.stringify({ t: 'a-very-secret-token-key-0123456789abcdef' }),
   };
   const connection = 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=app;SharedAccessKey=sb-secret-1';
 

@@ -3,8 +3,10 @@ import { inspect } from 'node:util';
 import { describe, it, expect } from 'vitest';
 import {
   DEFAULT_LEADERBOARDS,
+  DEVELOPMENT_CLIENT_KEY,
   DEVELOPMENT_HMAC_KEY,
   DEVELOPMENT_RECEIPT_KEY,
+  DEVELOPMENT_TOKEN_KEY,
   parseSettings,
 } from '../../../src/core/config/settings.js';
 import type { Settings } from '../../../src/core/config/types.js';
@@ -13,12 +15,14 @@ import { errorOf, problemsOf } from './problems.js';
 const KEY_A = 'a-very-secret-signing-key-0123456789abcdef';
 const KEY_B = 'another-secret-signing-key-0123456789abcdef';
 const RECEIPT_KEY = 'receipt-secret-signing-key-0123456789abcdef';
+const TOKEN_KEY = 'player-token-secret-key-0123456789abcdef';
 
 const production = {
   BUS_KIND: 'servicebus',
   SERVICEBUS_NAMESPACE: 'liveops.servicebus.windows.net',
   HMAC_KEYS: JSON.stringify({ 'game-1': KEY_A, ops: KEY_B }),
   RECEIPT_KEYS: JSON.stringify({ r1: RECEIPT_KEY }),
+  PLAYER_TOKEN_KEYS: JSON.stringify({ t1: TOKEN_KEY }),
 };
 
 describe('parseSettings defaults', () => {
@@ -90,11 +94,18 @@ describe('parseSettings defaults', () => {
     for (const board of settings.leaderboards.boards) expect(board.windows).toEqual(['daily', 'weekly', 'seasonal', 'alltime']);
   });
 
-  it('uses the published development rings, with admin rights for dev', () => {
+  it('uses the published development rings: dev is server and admin, dev-client a client key', () => {
     expect(settings.signing.hmacKeysSource).toBe('development');
-    expect(settings.signing.hmacKeys.kids).toEqual(['dev']);
+    expect(settings.signing.hmacKeys.kids).toEqual(['dev', 'dev-client']);
     expect(settings.signing.hmacKeys.get('dev')?.toString('utf8')).toBe(DEVELOPMENT_HMAC_KEY);
+    expect(settings.signing.hmacKeys.get('dev-client')?.toString('utf8')).toBe(DEVELOPMENT_CLIENT_KEY);
     expect(settings.signing.adminKeyIds).toEqual(['dev']);
+    expect(settings.signing.serverKeyIds).toEqual(['dev']);
+    expect(settings.playerTokens.own?.keysSource).toBe('development');
+    expect(settings.playerTokens.own?.keys.get('dev-tokens')?.toString('utf8')).toBe(DEVELOPMENT_TOKEN_KEY);
+    expect(settings.playerTokens.own?.ttlS).toBe(3600);
+    expect(settings.playerTokens.external).toBeUndefined();
+    expect(settings.playerTokens.clientEventTypes).toEqual(['progression', 'drop_claimed']);
     expect(settings.receipts.keysSource).toBe('development');
     expect(settings.receipts.keys.kids).toEqual(['dev-receipts']);
     expect(settings.receipts.keys.get('dev-receipts')?.toString('utf8')).toBe(DEVELOPMENT_RECEIPT_KEY);

@@ -5,7 +5,7 @@ import { postEvent } from '../../../src/functions/gateway/events.js';
 import { gatewayHarness, handlerOf, newEventBody, NOW_MS, signedRequest } from '../../support/gateway.js';
 
 const GAME_KEY = 'game-client-key-0123456789abcdef0123456789';
-const ENV = { HMAC_KEYS: JSON.stringify({ dev: 'liveops-dev-key-0000000000000000-not-for-production', game: GAME_KEY }), ADMIN_KEY_IDS: 'dev' };
+const ENV = { HMAC_KEYS: JSON.stringify({ dev: 'liveops-dev-key-0000000000000000-not-for-production', game: GAME_KEY }), ADMIN_KEY_IDS: 'dev', SERVER_KEY_IDS: 'dev,game' };
 
 describe('fairness admin routes', () => {
   it('refuse a valid signature from a key that is not an admin key (403) and unsigned calls (401)', async () => {

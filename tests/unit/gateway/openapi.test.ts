@@ -30,6 +30,26 @@ describe('GET /api/openapi.json', () => {
     expect(single).toContain('boss_kill');
   });
 
+  it('documents both security schemes, and per route which of them it takes (DESIGN §2a)', () => {
+    const full = buildOpenApi({ definitions: functions, settings }) as {
+      components: { securitySchemes: Record<string, { type: string; scheme?: string; name?: string }> };
+      paths: Record<string, Record<string, { security?: Record<string, unknown[]>[] }>>;
+    };
+    expect(full.components.securitySchemes.signature).toMatchObject({ type: 'apiKey', name: 'X-Signature' });
+    expect(full.components.securitySchemes.playerToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const schemes = (path: string, method: string) => full.paths[path]?.[method]?.security?.map((s) => Object.keys(s).sort().join('+'));
+    expect(schemes('/api/events', 'post')).toEqual(['signature', 'playerToken+signature']);
+    expect(schemes('/api/events/batch', 'post')).toEqual(['signature', 'playerToken+signature']);
+    expect(schemes('/api/rewards/claim', 'post')).toEqual(['signature', 'playerToken+signature']);
+    expect(schemes('/api/players/{playerId}/rewards', 'get')).toEqual(['signature', 'playerToken']);
+    expect(schemes('/api/sessions', 'post')).toEqual(['signature']);
+    expect(schemes('/api/receipts/redeem', 'post')).toEqual(['signature']);
+    expect(schemes('/api/admin/players/{playerId}/block', 'post')).toEqual(['signature']);
+    // Public reads take no credentials at all.
+    expect(schemes('/api/players/{playerId}/progress', 'get')).toBeUndefined();
+    expect(schemes('/api/leaderboards/{board}/{window}', 'get')).toBeUndefined();
+  });
+
   it('is served by the openapi function', async () => {
     const { app } = testApp();
     const openapi = functions.find((f) => f.name === 'openapi');

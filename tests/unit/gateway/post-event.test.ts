@@ -62,7 +62,7 @@ describe('POST /api/events', () => {
     }
 
     it('accepts a signature at the edge of the tolerance window and any live key of the ring', async () => {
-      const { app } = gatewayHarness({ HMAC_KEYS: JSON.stringify({ dev: 'liveops-dev-key-0000000000000000-not-for-production', game: ADMIN_KEY }) });
+      const { app } = gatewayHarness({ HMAC_KEYS: JSON.stringify({ dev: 'liveops-dev-key-0000000000000000-not-for-production', game: ADMIN_KEY }), SERVER_KEY_IDS: 'dev,game' });
       const post = handlerOf(postEvent, app);
       expect((await post(signedRequest({ body: newEventBody(), tS: Math.floor(NOW_MS / 1000) - 300 }))).status).toBe(202);
       expect((await post(signedRequest({ body: newEventBody(), kid: 'game', key: ADMIN_KEY }))).status).toBe(202);

@@ -70,7 +70,8 @@ describe('rewards and receipts', () => {
     const again = await post(claim('hero_4', 'level_5_chest'));
     expect(again.status).toBe(200);
     expect(again.json().receipt).toBe(first.json().receipt);
-    const rewards = await handlerOf(getRewards, app)(get('/api/players/hero_4/rewards', { playerId: 'hero_4' }));
+    // A player's rewards are not public (DESIGN §2a): a server signature reads them.
+    const rewards = await handlerOf(getRewards, app)(signedRequest({ method: 'GET', path: '/api/players/hero_4/rewards', params: { playerId: 'hero_4' }, body: '' }));
     expect(rewards.json()).toMatchObject({ claimable: [], claimed: [{ rewardId: 'level_5_chest', receiptId: first.json().receiptId }] });
     expect((await post(claim('hero_4', 'no_such_reward'))).status).toBe(404);
   });
