@@ -29,6 +29,8 @@ export interface Harness {
   settle(): Promise<void>;
   /** `POST /api/events` signed with the development key at the app's clock. */
   postEvent(body: Record<string, unknown>): Promise<Response>;
+  /** `POST /api/events/batch`: one signature for all, so a clock that moves meanwhile cannot stale it. */
+  postEvents(bodies: readonly Record<string, unknown>[]): Promise<Response>;
   deadLetters(): { readonly source: string; readonly deadLetter: DeadLetter }[];
   /** What consumers parked on BUS_PARKED_QUEUE (nothing consumes it, so it stays active). */
   parkedCount(): number;
@@ -75,17 +77,20 @@ export async function startHarness(app: AppContext): Promise<Harness> {
     );
   }
 
+  const signedPost = (name: string, path: string, body: unknown): Promise<Response> => {
+    const raw = JSON.stringify(body);
+    const signature = signRequest({ kid: 'dev', key: Buffer.from(DEVELOPMENT_HMAC_KEY), t: Math.floor(app.now() / 1000), method: 'POST', path, body: Buffer.from(raw) });
+    return host.http(name, { method: 'POST', path, headers: { 'x-signature': signature }, body: raw });
+  };
+
   return {
     core,
     host,
     bus,
     deliveries,
     settle: () => bus.idle(),
-    postEvent: (body) => {
-      const raw = JSON.stringify(body);
-      const signature = signRequest({ kid: 'dev', key: Buffer.from(DEVELOPMENT_HMAC_KEY), t: Math.floor(app.now() / 1000), method: 'POST', path: '/api/events', body: Buffer.from(raw) });
-      return host.http('postEvent', { method: 'POST', path: '/api/events', headers: { 'x-signature': signature }, body: raw });
-    },
+    postEvent: (body) => signedPost('postEvent', '/api/events', body),
+    postEvents: (bodies) => signedPost('postEventBatch', '/api/events/batch', { events: bodies }),
     deadLetters: () => sources.flatMap(({ label, source }) => bus.deadLetters(source).map((deadLetter) => ({ source: label, deadLetter }))),
     parkedCount: () => bus.activeMessageCount({ queue: app.settings.bus.parkedQueue }),
     close: async () => {
