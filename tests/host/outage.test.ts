@@ -16,7 +16,7 @@ import { bossKill, startHarness, xpGain, type Harness } from './harness.js';
 const OUTAGE_MS = 10 * 60_000;
 
 let t = NOW_MS;
-const outage = { mysqlUntil: 0, redisUntil: 0 };
+const outage = { mysqlUntil: 0, redisUntil: 0, bugFor: '' };
 /** Runs once, inside the first failed fairness call, while that batch's session is held. */
 let duringFirstRedisFailure: (() => Promise<void>) | undefined;
 /** Event ids in the order fairness committed verdicts for them, per player. */
@@ -46,6 +46,7 @@ function faultyApp(app: AppContext): AppContext {
   const progression = intercept<Progression>(app.progression, {
     apply: async (events) => {
       if (t < outage.mysqlUntil) throw new DependencyUnavailableError({ dependency: 'mysql' });
+      if (events.some((e) => e.playerId === outage.bugFor)) throw new TypeError('a bug, not an outage');
       return app.progression.apply(events);
     },
   });
@@ -83,6 +84,7 @@ afterAll(async () => {
 beforeEach(() => {
   outage.mysqlUntil = 0;
   outage.redisUntil = 0;
+  outage.bugFor = '';
 });
 
 async function post(body: Record<string, unknown>): Promise<void> {
@@ -137,5 +139,23 @@ describe('a 10-minute outage under the host', () => {
     expect(judged.get(player)).toEqual([first, ...whileHeld, after].map((e) => e.eventId));
     expect(await progressOf(player)).toMatchObject({ xp: 100 });
     expect(harness.deadLetters()).toEqual([]);
+  });
+
+  it('a bug (not an outage) is redelivered at once and dead-lettered after the max delivery count, alone', async () => {
+    const player = `p-${randomUUID()}`;
+    outage.bugFor = player;
+    const started = t;
+    const event = bossKill(player, 70, t);
+    const response = await harness.postEvents([event]);
+    expect(response.status).toBe(202);
+    await harness.settle();
+
+    // No hold for a bug: the host's immediate redeliveries, then the broker's dead-letter queue.
+    expect(t).toBe(started);
+    const tries = harness.deliveries.filter((d) => d.functionName === 'progression' && d.messageIds.includes(String(event.eventId)));
+    expect(tries.map((d) => d.deliveryCounts[0])).toEqual(Array.from({ length: base.settings.bus.maxDeliveryCount }, (_v, i) => i + 1));
+    expect(harness.deadLetters().map((d) => [d.source, d.deadLetter.message.messageId, d.deadLetter.reason])).toEqual([
+      [`${base.settings.bus.verifiedTopic}/subscriptions/${base.settings.bus.progressionSubscription}`, event.eventId, 'MaxDeliveryCountExceeded'],
+    ]);
   });
 });
