@@ -32,10 +32,14 @@ export async function runAgainstEmbedded(options: { readonly command: DlqCommand
   const call = options.fetch ?? fetch;
   const signed = async (method: 'GET' | 'POST', path: string, query: string, body: string): Promise<unknown> => {
     const signature = signRequest({ kid: connection.kid, key: Buffer.from(connection.key), t: Math.floor(options.nowMs / 1000), method, path, body: Buffer.from(body) });
-    const response = await call(new URL(`${path}${query}`, connection.url), {
+    const url = new URL(`${path}${query}`, connection.url);
+    const response = await call(url, {
       method,
       headers: { 'content-type': 'application/json', 'x-signature': signature },
       ...(method === 'POST' ? { body } : {}),
+    }).catch((error: unknown) => {
+      // Not a bug: the host is not running, or the URL is wrong. One line, exit 1.
+      throw new UsageError(`cannot reach ${url.origin} (is the embedded host running? --url / LIVEOPS_URL): ${error instanceof Error ? error.message : String(error)}`);
     });
     const text = await response.text();
     if (!response.ok) throw new UsageError(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);
