@@ -2,7 +2,8 @@
 //
 // app identity (every LiveOps pod, through service account liveops-functions)
 //   Azure Service Bus Data Sender    ingress queue (gateway publishes), verified topic (fairness
-//                                    publishes; delayed redelivery reschedules onto it)
+//                                    publishes; delayed redelivery reschedules onto it), parked
+//                                    queue (consumers under the Functions host park poison)
 //   Azure Service Bus Data Receiver  ingress queue (fairness), each topic subscription
 //                                    (progression, leaderboard)
 //   Storage Table Data Contributor   the storage account (fairness audit trail, quarantine)
@@ -50,6 +51,11 @@ resource ingressQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview
   name: topology.ingressQueue.name
 }
 
+resource parkedQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = {
+  parent: namespace
+  name: topology.parkedQueue.name
+}
+
 resource verifiedTopic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' existing = {
   parent: namespace
   name: topology.verifiedTopic.name
@@ -87,6 +93,17 @@ resource queueReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalId: app.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
+  }
+}
+
+// Consumers under the Functions host send poison messages here (src/functions/bus/park-poison.ts).
+resource parkedSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(parkedQueue.id, app.id, roles.serviceBusDataSender)
+  scope: parkedQueue
+  properties: {
+    principalId: app.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
   }
 }
 

@@ -21,6 +21,7 @@ param privateDnsZoneId string
 
 var ingress = topology.ingressQueue
 var verified = topology.verifiedTopic
+var parked = topology.parkedQueue
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   name: name
@@ -52,6 +53,21 @@ resource ingressQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview
     lockDuration: ingress.lockDuration
     defaultMessageTimeToLive: ingress.defaultMessageTimeToLive
     deadLetteringOnMessageExpiration: ingress.deadLetteringOnMessageExpiration
+  }
+}
+
+// Poison messages the Functions host cannot dead-letter one at a time (docs/production-path.md):
+// no sessions, no duplicate detection (a replayed message may be parked again), no consumer.
+resource parkedQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+  parent: namespace
+  name: parked.name
+  properties: {
+    requiresSession: parked.requiresSession
+    requiresDuplicateDetection: parked.requiresDuplicateDetection
+    maxDeliveryCount: parked.maxDeliveryCount
+    lockDuration: parked.lockDuration
+    defaultMessageTimeToLive: parked.defaultMessageTimeToLive
+    deadLetteringOnMessageExpiration: parked.deadLetteringOnMessageExpiration
   }
 }
 

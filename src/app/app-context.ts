@@ -23,6 +23,11 @@ export interface AppContext {
   readonly logger: Logger;
   /** Epoch milliseconds; core logic takes time as an argument, and this is where it comes from. */
   readonly now: () => number;
+  /**
+   * Waits `ms` on the same clock as `now`: consumers back off through it while they hold a
+   * session through an outage, so tests can pin both (docs/production-path.md).
+   */
+  readonly sleep: (ms: number) => Promise<void>;
   readonly bus: AppBus;
   /** `undefined` when REDIS_URL is unset (the embedded default uses in-memory stores). */
   readonly redis: Redis | undefined;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryBus, defaultTopology } from '../adapters/memory/memory-bus.js';
 import { createMysqlPool } from '../adapters/mysql/mysql-pool.js';
 import { createRedisConnection } from '../adapters/redis/redis-connection.js';
@@ -34,6 +35,8 @@ export interface CompositionOptions {
   readonly settings: Settings;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** Waits on the clock of `now`; default a real timer. Tests pin it together with `now`. */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** Tests and benchmarks: leaderboard parts to use instead of building them (a key prefix, a fake). */
   readonly leaderboardParts?: (app: AppContext) => Partial<LeaderboardParts>;
 }
@@ -113,6 +116,7 @@ export function createAppContext(options: CompositionOptions): AppContext {
     settings,
     logger,
     now: options.now ?? Date.now,
+    sleep: options.sleep ?? ((ms: number) => sleep(ms).then(() => undefined)),
     get bus() {
       return bus.get().bus;
     },

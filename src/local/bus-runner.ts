@@ -2,7 +2,7 @@ import type { AppContext } from '../app/app-context.js';
 import type { BusSource, Subscription } from '../core/messaging/bus.js';
 import type { ServiceBusQueueFunctionDefinition, ServiceBusTopicFunctionDefinition } from '../functions/definition.js';
 import { toServiceBusTrigger } from '../functions/service-bus-trigger.js';
-import { resolveBindingExpression } from './binding-expressions.js';
+import { resolveBindingExpression } from '../core/config/binding-expressions.js';
 import { createInvocationContext } from './invocation.js';
 
 export type BusFunctionDefinition = ServiceBusQueueFunctionDefinition | ServiceBusTopicFunctionDefinition;

@@ -13,6 +13,7 @@ import { secretValuesOf } from '../core/config/secrets.js';
 import { SettingsError } from '../core/config/settings-error.js';
 import { functions } from '../functions/catalog.js';
 import { startEmbeddedHost } from './embedded-host.js';
+import { embeddedDeadLetterFunctions } from './dead-letter-admin.js';
 import { hostRoutes } from './host-routes.js';
 
 async function main(): Promise<void> {
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const app = createAppContext({ settings, logger });
   await checkSchema(app);
 
-  const host = await startEmbeddedHost({ app, definitions: functions, port: settings.port, extraRoutes: hostRoutes(app) });
+  const host = await startEmbeddedHost({ app, definitions: [...functions, ...embeddedDeadLetterFunctions], port: settings.port, extraRoutes: hostRoutes(app) });
   logger.info(`http: embedded host on ${host.url}/api`, { part: 'http', mode: 'embedded' });
   for (const p of describeParts(settings)) logger.info(`${p.part}: ${p.mode}, ${p.detail}`, { part: p.part, mode: p.mode });
 

@@ -2,7 +2,7 @@ import { Cron } from 'croner';
 import type { Timer } from '@azure/functions';
 import type { AppContext } from '../app/app-context.js';
 import type { TimerFunctionDefinition } from '../functions/definition.js';
-import { resolveBindingExpression } from './binding-expressions.js';
+import { resolveBindingExpression } from '../core/config/binding-expressions.js';
 import { createInvocationContext } from './invocation.js';
 
 /**

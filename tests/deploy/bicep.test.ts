@@ -70,19 +70,22 @@ describe('bicep/', () => {
     const { name: _queueName, ...queue } = TOPOLOGY.ingressQueue;
     const { name: _topicName, subscriptions, ...topic } = TOPOLOGY.verifiedTopic;
     for (const key of Object.keys(queue)) expect(serviceBus, `ingressQueue.${key}`).toContain(`${key}: ingress.${key}`);
+    const { name: _parkedName, $comment: _parkedComment, ...parked } = TOPOLOGY.parkedQueue;
+    for (const key of Object.keys(parked)) expect(serviceBus, `parkedQueue.${key}`).toContain(`${key}: parked.${key}`);
     for (const key of Object.keys(topic)) expect(serviceBus, `verifiedTopic.${key}`).toContain(`${key}: verified.${key}`);
     for (const sub of Object.values(subscriptions)) {
       const { name: _subName, ...properties } = sub;
       for (const key of Object.keys(properties)) expect(serviceBus, `subscription ${key}`).toContain(`${key}: subscription.value.${key}`);
     }
     expect(serviceBus).toContain('name: ingress.name');
+    expect(serviceBus).toContain('name: parked.name');
     expect(serviceBus).toContain('name: verified.name');
     expect(serviceBus).toContain('for subscription in items(verified.subscriptions)');
     expect(serviceBus).toContain('disableLocalAuth: true');
   });
 
   it('never spells an entity name itself', () => {
-    const names = [TOPOLOGY.ingressQueue.name, TOPOLOGY.verifiedTopic.name, ...Object.values(TOPOLOGY.verifiedTopic.subscriptions).map((s) => `'${s.name}'`)];
+    const names = [TOPOLOGY.ingressQueue.name, TOPOLOGY.parkedQueue.name, TOPOLOGY.verifiedTopic.name, ...Object.values(TOPOLOGY.verifiedTopic.subscriptions).map((s) => `'${s.name}'`)];
     for (const file of bicepFiles()) {
       for (const name of names) expect(code(file), `${path.relative(REPO_ROOT, file)} hardcodes ${name}`).not.toContain(name);
     }

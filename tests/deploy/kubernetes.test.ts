@@ -26,7 +26,9 @@ const HOST_SETTINGS = new Set([
   'AZURE_FUNCTIONS_ENVIRONMENT',
   'AzureWebJobsSecretStorageType',
   'AzureWebJobsStorage__accountName',
+  'AzureWebJobsStorage__clientId',
   'SERVICEBUS_CONNECTION__fullyQualifiedNamespace',
+  'SERVICEBUS_CONNECTION__clientId',
 ]);
 
 /** Secrets the overlays deliberately do not mount: both services are reached with the workload identity. */
@@ -277,6 +279,32 @@ describe.each(OVERLAYS)('k8s-keda/overlays/%s', (overlay: Overlay) => {
     // HTTP functions belong to the gateway: only it has a Service and an Ingress.
     for (const [name, where] of roles) {
       if (known.get(name)?.kind === 'http') expect(where, `HTTP function '${name}'`).toEqual(['gateway']);
+    }
+  });
+
+  it('gives each role the host settings its non-HTTP triggers need, from its own environment', () => {
+    const objectsNow = objects();
+    const settings = settingsOf(objectsNow);
+    const clientId = annotation(named(objectsNow, 'ServiceAccount', 'liveops-functions'), 'azure.workload.identity/client-id');
+    const known = knownTriggers();
+    for (const d of deployments()) {
+      const host = container(podSpec(d), 'host');
+      const fromConfigMap = (host.envFrom ?? []).some((e) => e.configMapRef?.name?.startsWith('liveops-settings') === true);
+      const env: Record<string, string> = { ...(fromConfigMap ? settings : {}) };
+      for (const e of host.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
+      const kinds = new Set(enabledFunctions(d).map((name) => known.get(name)?.kind));
+      const role = d.metadata.name;
+      if (kinds.has('serviceBusQueue') || kinds.has('serviceBusTopic')) {
+        // SERVICE_BUS_CONNECTION_SETTING as an identity-based connection (no secret in the pod).
+        expect(env.SERVICEBUS_CONNECTION__fullyQualifiedNamespace, `${role}: SERVICEBUS_CONNECTION__fullyQualifiedNamespace`).toMatch(/\.servicebus\.windows\.net$/);
+        expect(env.SERVICEBUS_CONNECTION__clientId, `${role}: SERVICEBUS_CONNECTION__clientId`).toBe(clientId);
+        expect(env.SERVICEBUS_CONNECTION, `${role}: no connection string`).toBeUndefined();
+      }
+      if (kinds.has('timer')) {
+        // The timer's schedule monitor and singleton lease live in AzureWebJobsStorage.
+        expect(env.AzureWebJobsStorage__accountName ?? env.AzureWebJobsStorage, `${role}: AzureWebJobsStorage`).toBeDefined();
+        expect(env.AzureWebJobsStorage__clientId, `${role}: AzureWebJobsStorage__clientId`).toBe(clientId);
+      }
     }
   });
 

@@ -5,7 +5,7 @@ import { parseSettings } from '../../src/core/config/settings.js';
 import type { Logger } from '../../src/core/logging/logger.js';
 
 /** An AppContext on the embedded defaults plus `env` overrides, with logs captured in `lines`. */
-export function testApp(options: { env?: Record<string, string>; now?: () => number; captureLogs?: boolean } = {}): {
+export function testApp(options: { env?: Record<string, string>; now?: () => number; sleep?: (ms: number) => Promise<void>; captureLogs?: boolean } = {}): {
   app: AppContext;
   lines: string[];
 } {
@@ -14,6 +14,6 @@ export function testApp(options: { env?: Record<string, string>; now?: () => num
   const logger: Logger = options.captureLogs
     ? createJsonLogger({ level: 'debug', write: (l) => lines.push(l) })
     : silentLogger;
-  const app = createAppContext({ settings, logger, ...(options.now ? { now: options.now } : {}) });
+  const app = createAppContext({ settings, logger, ...(options.now ? { now: options.now } : {}), ...(options.sleep ? { sleep: options.sleep } : {}) });
   return { app, lines };
 }

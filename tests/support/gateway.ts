@@ -38,6 +38,7 @@ export function gatewayHarness(env: Record<string, string> = {}, now: () => numb
     settings: base.settings,
     logger: base.logger,
     now: base.now,
+    sleep: base.sleep,
     bus,
     redis: base.redis,
     mysql: base.mysql,

@@ -133,6 +133,11 @@ export class MemoryBus implements Publisher, Consumer {
     return this.entities.store(source).deadLetters();
   }
 
+  /** Removes and returns the dead letters `select` picks (the dead-letter replay's "complete"). */
+  removeDeadLetters(source: BusSource, select: (dead: DeadLetter) => boolean): readonly DeadLetter[] {
+    return this.entities.store(source).removeDeadLetters(select);
+  }
+
   /** Active messages (locked ones included); scheduled messages that are not due yet excluded. */
   activeMessageCount(source: BusSource): number {
     return this.entities.store(source).activeMessageCount();

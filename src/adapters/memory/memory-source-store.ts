@@ -155,6 +155,21 @@ export class SourceStore {
     return [...this.deadLettered];
   }
 
+  /** Takes the dead letters `select` picks out of the list (a replay), oldest first. */
+  removeDeadLetters(select: (dead: DeadLetter) => boolean): DeadLetter[] {
+    const taken: DeadLetter[] = [];
+    for (let i = 0; i < this.deadLettered.length; ) {
+      const dead = this.deadLettered[i];
+      if (dead !== undefined && select(dead)) {
+        taken.push(dead);
+        this.deadLettered.splice(i, 1);
+      } else {
+        i += 1;
+      }
+    }
+    return taken;
+  }
+
   private appendActive(message: StoredMessage): void {
     const key = this.requiresSession ? (message.sessionId ?? NO_SESSION) : NO_SESSION;
     const queue = this.active.get(key);

@@ -36,6 +36,7 @@ export interface TopologyNames {
   readonly verifiedTopic: string;
   readonly progressionSubscription: string;
   readonly leaderboardSubscription: string;
+  readonly parkedQueue: string;
   readonly maxDeliveryCount: number;
 }
 
@@ -56,6 +57,8 @@ export function defaultTopology(names: TopologyNames): MemoryTopology {
         duplicateDetectionWindowMs: DEFAULT_DUPLICATE_DETECTION_WINDOW_MS,
         maxDeliveryCount: names.maxDeliveryCount,
       },
+      // Where consumers under the Functions host park poison messages; nothing consumes it.
+      { name: names.parkedQueue, requiresSession: false, maxDeliveryCount: names.maxDeliveryCount },
     ],
     topics: [
       {

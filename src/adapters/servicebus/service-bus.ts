@@ -98,7 +98,7 @@ export async function sendInBatches(sender: SenderPort, entity: string, messages
   for (const ready of full) await ready.send();
 }
 
-function createClient(connection: ServiceBusConnection): ServiceBusClient {
+export function createClient(connection: ServiceBusConnection): ServiceBusClient {
   if ('connectionString' in connection) return new ServiceBusClient(connection.connectionString);
   const host = connection.namespace.includes('.') ? connection.namespace : `${connection.namespace}.servicebus.windows.net`;
   return new ServiceBusClient(host, new DefaultAzureCredential());

@@ -28,6 +28,7 @@ export function readBus(reader: SettingsReader): BusSettings {
     verifiedTopic: reader.read('BUS_VERIFIED_TOPIC', entityName({ maxLength: 260, slash: true }), TOPOLOGY.verifiedTopic.name),
     progressionSubscription: reader.read('BUS_SUB_PROGRESSION', entityName({ maxLength: 50, slash: false }), TOPOLOGY.verifiedTopic.subscriptions.progression.name),
     leaderboardSubscription: reader.read('BUS_SUB_LEADERBOARD', entityName({ maxLength: 50, slash: false }), TOPOLOGY.verifiedTopic.subscriptions.leaderboard.name),
+    parkedQueue: reader.read('BUS_PARKED_QUEUE', entityName({ maxLength: 260, slash: true }), TOPOLOGY.parkedQueue.name),
     maxDeliveryCount: reader.read('BUS_MAX_DELIVERY_COUNT', integer({ min: 1, max: 2000 }), TOPOLOGY.ingressQueue.maxDeliveryCount),
   };
   if (kind === 'memory') {

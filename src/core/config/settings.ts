@@ -172,3 +172,15 @@ export function parseSecretLocations(raw: RawSettings): Settings['secrets'] {
   if (reader.problems.length > 0) throw new SettingsError(reader.problems);
   return Object.freeze(locations);
 }
+
+/**
+ * The bus settings alone (BUS_*, SERVICEBUS_*), validated: the dead-letter tool (`npm run dlq`)
+ * talks to Service Bus only, so it must not need the app's signing keys. Throws a
+ * {@link SettingsError} listing every problem.
+ */
+export function parseBusSettings(raw: RawSettings): Settings['bus'] {
+  const reader = createSettingsReader(raw);
+  const bus = readBus(reader);
+  if (reader.problems.length > 0) throw new SettingsError(reader.problems);
+  return bus;
+}

@@ -109,6 +109,8 @@ export interface BusSettings {
   readonly verifiedTopic: string;
   readonly progressionSubscription: string;
   readonly leaderboardSubscription: string;
+  /** Where consumers under the Functions host park poison messages (docs/production-path.md). */
+  readonly parkedQueue: string;
   readonly maxDeliveryCount: number;
 }
 

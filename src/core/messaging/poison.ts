@@ -6,10 +6,10 @@
  * description. The other messages of the batch are abandoned as for any other failure, unless
  * the handler says it fully handled them (`othersHandled`): then they are completed.
  *
- * Adapters: the memory bus and the Service Bus SDK adapter honour it directly. Under the Functions
- * host (Service Bus trigger) it has to be mapped onto the SDK-binding message actions
- * (`deadLetterMessage`); until that is wired, the host treats it like any failure (abandon, then
- * `MaxDeliveryCountExceeded`).
+ * Adapters: the memory bus and the Service Bus SDK adapter honour it directly. The Functions host
+ * cannot settle one message of a batch, so there the registration wraps each consumer
+ * (src/functions/bus/park-poison.ts): with `othersHandled`, the named messages are copied to the
+ * parked queue and the batch completes; without it, the batch is abandoned as for any failure.
  */
 export class PoisonMessageError extends Error {
   override readonly name = 'PoisonMessageError';

@@ -3,20 +3,28 @@ import { DependencyUnavailableError } from '../../core/errors/errors.js';
 import type { Logger } from '../../core/logging/logger.js';
 
 /**
- * The Functions host redelivers a failed Service Bus invocation at once (DESIGN §3): a short Redis
- * or MySQL outage would burn the whole delivery budget in a second and dead-letter good events.
- * So a consumer retries a *known* outage (DependencyUnavailableError) itself, with exponential
- * backoff, for up to `maxWaitMs`, holding the session lock (renewed by the host). Only after that
- * does it give the message back. `maxWaitMs` stays below the shutdown grace period, so a worker
- * being stopped is never stuck here longer than it may wait.
+ * The Functions host redelivers a failed Service Bus invocation at once (DESIGN §3): an outage
+ * would burn the whole delivery budget in seconds and dead-letter good events. So a consumer
+ * that meets a *known* outage (DependencyUnavailableError) holds its batch and retries in place,
+ * with exponential backoff, for up to `maxWaitMs`, before it gives the batch back.
+ *
+ * Holding is what keeps per-player order: the triggers are session-enabled, and while one batch
+ * of a session is held nobody receives the session's later messages, so nothing can overtake
+ * it (rescheduling a copy and completing the original would let later messages pass it; see
+ * docs/production-path.md for why that was rejected). The host renews the session lock while we
+ * hold (host.json `maxAutoLockRenewalDuration`, above this hold, and `functionTimeout` above
+ * both); the memory bus' lock duration is above it too. With the entities' max delivery count
+ * of 10, an outage of up to about 10 × CONSUMER_HOLD_MS (40 min) dead-letters nothing.
+ *
+ * A worker stopped mid-hold simply loses the lock: the batch is redelivered (one delivery spent)
+ * and the idempotent consumers apply it once.
  */
-/** Below SHUTDOWN_GRACE_S' default (25 s), so a stopping worker is never held longer. */
-export const CONSUMER_RETRY_MS = 20_000;
+export const CONSUMER_HOLD_MS = 4 * 60_000;
 
 export async function retryTransient<T>(options: {
   readonly operation: () => Promise<T>;
   readonly logger: Logger;
-  /** Default CONSUMER_RETRY_MS. */
+  /** Default CONSUMER_HOLD_MS. */
   readonly maxWaitMs?: number;
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
@@ -25,7 +33,7 @@ export async function retryTransient<T>(options: {
 }): Promise<T> {
   const wait = options.sleep ?? ((ms: number) => sleep(ms).then(() => undefined));
   const now = options.now ?? Date.now;
-  const deadline = now() + (options.maxWaitMs ?? CONSUMER_RETRY_MS);
+  const deadline = now() + (options.maxWaitMs ?? CONSUMER_HOLD_MS);
   let delay = options.initialDelayMs ?? 250;
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -38,7 +46,8 @@ export async function retryTransient<T>(options: {
       }
       options.logger.warn('dependency unavailable; retrying the batch', { dependency: error.dependency, attempt, delayMs: delay });
       await wait(delay);
-      delay = Math.min(delay * 2, options.maxDelayMs ?? 5_000);
+      // Capped so a recovered dependency is noticed within half a minute.
+      delay = Math.min(delay * 2, options.maxDelayMs ?? 30_000);
     }
   }
 }

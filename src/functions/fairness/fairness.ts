@@ -69,7 +69,7 @@ export const fairness: ServiceBusQueueFunctionDefinition = {
       app,
       name: 'fairness',
       handle: async ({ batch, logger }) => {
-        await retryTransient({ operation: () => gate.process(batch), logger });
+        await retryTransient({ operation: () => gate.process(batch), logger, now: app.now, sleep: app.sleep });
       },
     });
   },

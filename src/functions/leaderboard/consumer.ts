@@ -46,7 +46,7 @@ export const leaderboardConsumer: ServiceBusTopicFunctionDefinition = {
       handle: async ({ batch, logger }) => {
         const parsed = parseMessages(batch, { schema, currentSeason: app.settings.leaderboards.seasonId });
         const events = parsed.events.map((e) => e.event);
-        if (events.length > 0) await retryTransient({ operation: () => writer.apply(events, app.now()), logger });
+        if (events.length > 0) await retryTransient({ operation: () => writer.apply(events, app.now()), logger, now: app.now, sleep: app.sleep });
         const poison = invalidEnvelopes(parsed.poison);
         if (poison !== undefined) throw poison;
       },

@@ -37,7 +37,7 @@ export const progression: ServiceBusTopicFunctionDefinition = {
         const events = parsed.events.map((e) => e.event);
         const stop = duration.startTimer();
         try {
-          const outcome = await retryTransient({ operation: () => app.progression.apply(events), logger });
+          const outcome = await retryTransient({ operation: () => app.progression.apply(events), logger, now: app.now, sleep: app.sleep });
           applied.inc(outcome.applied);
           duplicates.inc(outcome.duplicates);
           levelUps.inc(outcome.levelUps);

@@ -9,6 +9,7 @@ const topology = defaultTopology({
   verifiedTopic: 'verified',
   progressionSubscription: 'progression',
   leaderboardSubscription: 'leaderboard',
+  parkedQueue: 'parked',
   maxDeliveryCount: 3,
 });
 const INGRESS: BusSource = { queue: 'ingress' };

@@ -80,6 +80,7 @@ describe('parseSettings defaults', () => {
       verifiedTopic: 'liveops-verified',
       progressionSubscription: 'progression',
       leaderboardSubscription: 'leaderboard',
+      parkedQueue: 'liveops-parked',
       maxDeliveryCount: 10,
     });
   });

@@ -32,6 +32,8 @@ describe('the Service Bus topology has one source', () => {
       MaxDeliveryCount: TOPOLOGY.ingressQueue.maxDeliveryCount,
       DuplicateDetectionHistoryTimeWindow: TOPOLOGY.ingressQueue.duplicateDetectionHistoryTimeWindow,
     });
+    const parked = ns?.Queues.find((q) => q.Name === TOPOLOGY.parkedQueue.name);
+    expect(parked?.Properties).toMatchObject({ RequiresSession: false, RequiresDuplicateDetection: false, MaxDeliveryCount: TOPOLOGY.parkedQueue.maxDeliveryCount });
     const topic = ns?.Topics.find((t) => t.Name === TOPOLOGY.verifiedTopic.name);
     for (const sub of Object.values(TOPOLOGY.verifiedTopic.subscriptions)) {
       expect(topic?.Subscriptions.find((s) => s.Name === sub.name)?.Properties).toMatchObject({ RequiresSession: sub.requiresSession, MaxDeliveryCount: sub.maxDeliveryCount });

@@ -4,7 +4,7 @@ import { functions } from '../../../src/functions/catalog.js';
 import type { HttpFunctionDefinition } from '../../../src/functions/definition.js';
 import { leaderboardFunctions } from '../../../src/functions/leaderboard/functions.js';
 import { buildOpenApi } from '../../../src/functions/openapi/openapi.js';
-import { resolveBindingExpression } from '../../../src/local/binding-expressions.js';
+import { resolveBindingExpression } from '../../../src/core/config/binding-expressions.js';
 import { RouteTable } from '../../../src/local/route-table.js';
 
 const http = leaderboardFunctions.filter((f): f is HttpFunctionDefinition => f.kind === 'http');

@@ -1,4 +1,4 @@
-import type { Settings } from '../core/config/types.js';
+import type { Settings } from './types.js';
 
 /**
  * The app settings that trigger options may reference as `%NAME%` (resolved by the Functions
