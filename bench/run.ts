@@ -5,6 +5,7 @@ import { memoryBus } from './memory-bus.bench.js';
 import { fairnessBench } from './fairness.bench.js';
 import { progressionBench } from './progression.bench.js';
 import { ingest, ingestBatch } from './ingest.bench.js';
+import { ingestClient } from './ingest-client.bench.js';
 import { leaderboardBenchmarks } from './leaderboard.bench.js';
 
 /**
@@ -12,7 +13,7 @@ import { leaderboardBenchmarks } from './leaderboard.bench.js';
  * the named ones) and checks each goal. Exit code 1 when a goal is missed, unless --report-only;
  * 2 on a usage error. With --json the results go to stdout as JSON; progress always goes to stderr.
  */
-const benchmarks: readonly Benchmark[] = [embeddedHttp, memoryBus, ingest, ingestBatch, fairnessBench, progressionBench, ...leaderboardBenchmarks];
+const benchmarks: readonly Benchmark[] = [embeddedHttp, memoryBus, ingest, ingestBatch, ingestClient, fairnessBench, progressionBench, ...leaderboardBenchmarks];
 
 const USAGE = `usage: npm run bench -- [--json] [--report-only] [--rounds=N] [name...]
 benchmarks: ${benchmarks.map((b) => b.name).join(', ')}`;
