@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adminPlayerFairness } from '../../../src/functions/admin/fairness-admin.js';
 import { postSession } from '../../../src/functions/auth/sessions.js';
@@ -180,5 +181,38 @@ describe('rewards, claims and redeem', () => {
     const { app, token } = setup();
     const res = await handlerOf(adminPlayerFairness, app)(clientRequest({ method: 'GET', path: '/api/admin/players/alice/fairness', params: { playerId: 'alice' }, body: '', token: await token('alice') }));
     expect([res.status, res.json().type]).toEqual([403, 'urn:liveops:problem:forbidden-key']);
+  });
+});
+
+describe('no mutation of a client request is accepted for another player (property)', () => {
+  it('a cheater re-signing with the public client key, or tampering with the headers, never lands an event for someone else, and never gets a 5xx', async () => {
+    const { app, token, sent } = setup();
+    const post = handlerOf(postEvent, app);
+    const alice = await token('alice');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          victim: fc.stringMatching(/^[A-Za-z0-9_-]{3,20}$/).filter((p) => p !== 'alice'),
+          authorization: fc.oneof(
+            fc.constant(`Bearer ${alice}`),
+            fc.constant(`bearer ${alice}`),
+            fc.constant(`Bearer ${alice}${alice}`),
+            fc.string({ maxLength: 40 }).map((s) => `Bearer ${s}`),
+            fc.nat({ max: alice.length - 1 }).map((i) => `Bearer ${alice.slice(0, i)}${alice[i] === 'A' ? 'B' : 'A'}${alice.slice(i + 1)}`),
+            fc.constant(''),
+          ),
+          type: fc.constantFrom('progression', 'drop_claimed', 'boss_kill'),
+        }),
+        async ({ victim, authorization, type }) => {
+          const payload = type === 'progression' ? { deltaXp: 5, activity: 'quest' } : type === 'drop_claimed' ? { dropId: 'd', weight: 0.5, source: 's' } : { bossId: 'b', tier: 1, points: 1 };
+          const before = sent.length;
+          const res = await post(clientRequest({ body: newEventBody({ type, playerId: victim, payload }), headers: { authorization } }));
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+          expect(sent.length).toBe(before);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
