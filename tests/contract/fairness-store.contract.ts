@@ -50,6 +50,14 @@ export function fairnessStoreContract(name: string, make: () => Promise<Fairness
       expect(state.flagTimes).toEqual([]);
     });
 
+    it('returns the body digest recorded with a verdict, so a reused eventId can be told from a redelivery', async () => {
+      const store = await make();
+      const hashed: RecordedVerdict = { ...PASS, bodyHash: 'ab'.repeat(32) };
+      await store.commit({ playerId: 'p', decisions: [decision('e1', hashed, 10)], nowMs: T0 });
+      const state = await store.load({ playerId: 'p', eventIds: ['e1'], types: [], nowMs: T0 + 1 });
+      expect(state.recorded.get('e1')).toEqual(hashed);
+    });
+
     it('keeps flags in their window; a blocking flag counts a sanction and clears the window', async () => {
       const store = await make();
       await store.commit({ playerId: 'p', decisions: [decision('e1', FLAG, 9000)], nowMs: T0 });

@@ -3,10 +3,13 @@ import type { Logger } from '../logging/logger.js';
 import type { OutgoingMessage, Publisher, ReceivedMessage } from '../messaging/bus.js';
 import type { SanctionStore } from '../ingestion/ports.js';
 import type { EnvelopeSchema } from '../ingestion/envelope.js';
-import { invalidEnvelopes, parseMessages } from '../ingestion/parse-messages.js';
+import { eventDigest } from '../ingestion/event-digest.js';
+import { invalidEnvelopes, parseMessages, type ParsedMessages } from '../ingestion/parse-messages.js';
+import { PoisonMessageError } from '../messaging/poison.js';
 import type { FairnessAudit } from './audit.js';
 import { judgeBatch, type JudgedEvent } from './judge-batch.js';
 import type { Decision, FairnessStore } from './ports.js';
+import { splitReused } from './reused-ids.js';
 import { historyKey, type FairnessParams, type SanctionPolicy, type Verdict } from './verdict.js';
 
 /** What the gate reports, for metrics; kept as plain callbacks so core stays free of prom-client. */
@@ -48,7 +51,7 @@ export class FairnessGate {
     const parsed = parseMessages(batch, { schema: this.#o.schema, currentSeason: 1 });
     const events: JudgedEvent[] = parsed.events.map(({ message, event }) => {
       const traceparent = message.applicationProperties.traceparent;
-      return { event, enqueuedAtMs: message.enqueuedTimeUtc.getTime(), traceparent: typeof traceparent === 'string' ? traceparent : '' };
+      return { event, enqueuedAtMs: message.enqueuedTimeUtc.getTime(), traceparent: typeof traceparent === 'string' ? traceparent : '', bodyHash: eventDigest(event) };
     });
     const byPlayer = new Map<string, JudgedEvent[]>();
     for (const judged of events) {
@@ -57,8 +60,11 @@ export class FairnessGate {
       byPlayer.set(judged.event.playerId, list);
     }
     const forward: OutgoingMessage[] = [];
+    const reused: JudgedEvent[] = [];
     for (const [playerId, playerEvents] of byPlayer) {
-      forward.push(...(await this.#processPlayer(playerId, playerEvents, started)));
+      const result = await this.#processPlayer(playerId, playerEvents, started);
+      forward.push(...result.forward);
+      reused.push(...result.reused);
     }
     if (forward.length > 0) {
       try {
@@ -68,14 +74,18 @@ export class FairnessGate {
         throw new DependencyUnavailableError({ dependency: 'bus', cause: error });
       }
     }
-    const poison = invalidEnvelopes(parsed.poison);
+    const poison = unprocessable(parsed.poison, reused);
     if (poison !== undefined) throw poison;
   }
 
-  async #processPlayer(playerId: string, events: readonly JudgedEvent[], started: number): Promise<OutgoingMessage[]> {
+  async #processPlayer(playerId: string, batch: readonly JudgedEvent[], started: number): Promise<{ forward: OutgoingMessage[]; reused: JudgedEvent[] }> {
     const { store, params, policy } = this.#o;
     const nowMs = this.#o.now();
-    const state = await store.load({ playerId, eventIds: events.map((e) => e.event.eventId), types: [...new Set(events.map((e) => historyKey(e.event)))], nowMs });
+    const state = await store.load({ playerId, eventIds: batch.map((e) => e.event.eventId), types: [...new Set(batch.map((e) => historyKey(e.event)))], nowMs });
+    const { fresh: events, reused } = splitReused(batch, state.recorded);
+    for (const { event } of reused) {
+      this.#o.logger.warn('eventId reused with another body; dead-lettered', { eventId: event.eventId, playerId, type: event.type });
+    }
     const decisions = judgeBatch({ events, state, params, policy, nowMs });
     const recorded = await store.commit({ playerId, decisions, nowMs });
     const forward: OutgoingMessage[] = [];
@@ -89,7 +99,7 @@ export class FairnessGate {
       const message = await this.#apply({ judged, decision: { ...decision, recorded: final }, nowMs });
       if (message !== undefined) forward.push(message);
     }
-    return forward;
+    return { forward, reused };
   }
 
   /** The effects of one verdict; all idempotent, so a redelivery simply re-applies them. */
@@ -124,12 +134,28 @@ export class FairnessGate {
 
 }
 
+/**
+ * Invalid envelopes and reused eventIds can never succeed: one error dead-letters both kinds after
+ * the rest of the batch was handled (a bus settles a batch with one error).
+ */
+function unprocessable(invalid: ParsedMessages['poison'], reused: readonly JudgedEvent[]): PoisonMessageError | undefined {
+  if (reused.length === 0) return invalidEnvelopes(invalid);
+  const reuseDescription = `eventId reused with a different body: ${reused.map((r) => r.event.eventId).join(', ')}`;
+  const invalidError = invalidEnvelopes(invalid);
+  return new PoisonMessageError({
+    messageIds: [...(invalidError?.messageIds ?? []), ...reused.map((r) => r.event.eventId)],
+    reason: invalidError === undefined ? 'EventIdReused' : `${invalidError.reason}+EventIdReused`,
+    description: [invalidError?.message, reuseDescription].filter((d) => d !== undefined).join('; ').slice(0, 1000),
+    othersHandled: true,
+  });
+}
+
 function policyReason(policy: SanctionPolicy): string {
   return `${policy.flagThreshold} flags within ${policy.flagWindowS} s`;
 }
 
 /** DESIGN §3: same messageId, sessionId and properties as on the ingress queue, plus the verdict. */
-export function toVerifiedMessage(judged: JudgedEvent, verdict: Verdict): OutgoingMessage {
+export function toVerifiedMessage(judged: Pick<JudgedEvent, 'event' | 'traceparent'>, verdict: Verdict): OutgoingMessage {
   const { event } = judged;
   return {
     messageId: event.eventId,

@@ -10,6 +10,8 @@ export interface JudgedEvent {
   readonly enqueuedAtMs: number;
   /** W3C trace context carried from the gateway (empty when the message had none). */
   readonly traceparent: string;
+  /** `eventDigest(event)`, recorded with the verdict. */
+  readonly bodyHash: string;
 }
 
 /**
@@ -43,7 +45,7 @@ export function judgeBatch(options: {
     return spread;
   };
 
-  for (const { event, enqueuedAtMs } of options.events) {
+  for (const { event, enqueuedAtMs, bodyHash } of options.events) {
     const value = eventValue(event);
     const key = historyKey(event);
     const already = state.recorded.get(event.eventId);
@@ -61,7 +63,7 @@ export function judgeBatch(options: {
     const verdict = judge(event, { history, eventsLastSecond, population, ...(spread === undefined ? {} : { populationSpread: spread }) }, params);
 
     eventTimes.push(enqueuedAtMs);
-    let recorded: RecordedVerdict = { verdict };
+    let recorded: RecordedVerdict = { verdict, bodyHash };
     if (verdict.kind === 'pass' && value !== undefined) {
       history.push(value);
       histories.set(key, history.slice(-params.history));
@@ -70,7 +72,7 @@ export function judgeBatch(options: {
       const flagsInWindow = flagTimes.filter((t) => t > nowMs - policy.flagWindowS * 1000).length;
       const sanction = sanctionFor({ flagsInWindow, priorSanctions, nowMs, policy });
       if (sanction !== undefined) {
-        recorded = { verdict, sanction };
+        recorded = { verdict, sanction, bodyHash };
         priorSanctions += 1;
         // A block starts a fresh count: the flags that caused it do not trigger the next one.
         flagTimes.length = 0;

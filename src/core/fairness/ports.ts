@@ -5,6 +5,11 @@ export interface RecordedVerdict {
   readonly verdict: Verdict;
   /** Set when this event's flag triggered a block. */
   readonly sanction?: { readonly untilMs: number; readonly seconds: number };
+  /**
+   * `eventDigest` of the judged event, so a later message with this eventId and another body is
+   * recognised as a reused id rather than a redelivery. Absent on verdicts recorded before it.
+   */
+  readonly bodyHash?: string;
 }
 
 /** Everything judging one player's batch needs, read in one round trip. */

@@ -130,7 +130,7 @@ export const adminReleaseQuarantined = httpFunction({
       const item = await app.fairness.audit.findQuarantined(eventId);
       if (item === undefined) throw problems.notFound(`No quarantined event ${eventId}`);
       if (item.released !== undefined) throw alreadyReleased(eventId);
-      const message = toVerifiedMessage({ event: item.event, enqueuedAtMs: item.quarantinedAtMs, traceparent: item.traceparent }, { kind: 'pass' });
+      const message = toVerifiedMessage({ event: item.event, traceparent: item.traceparent }, { kind: 'pass' });
       try {
         await app.bus.send(app.settings.bus.verifiedTopic, [message]);
       } catch (error: unknown) {

@@ -13,6 +13,7 @@ import { parseJson, readBodyLimited, requireJson, signedPath } from './request-b
 import { mayAct, type Actor } from '../../core/auth/access.js';
 import { toRefusalError } from '../../core/auth/refusals.js';
 import type { EventType } from '../../core/ingestion/envelope.js';
+import { gatewayDedupTtlMs } from '../../core/fairness/retention.js';
 import { identifyCaller, idempotencyScope, type CallerCheck } from '../auth/identify-caller.js';
 
 
@@ -70,7 +71,7 @@ function buildGateway(app: AppContext): Gateway {
       sanctions: app.stores.sanctions,
       publisher: app.bus,
       ingressQueue: settings.bus.ingressQueue,
-      limits: { ...settings.limits, dedupTtlMs: settings.limits.idempotencyTtlS * 1000 },
+      limits: { ...settings.limits, dedupTtlMs: gatewayDedupTtlMs(settings) },
     }),
     accepted: (type) => { acceptedTotal.inc({ type }); },
     rejected: (reason, count = 1) => { rejectedTotal.inc({ reason }, count); },

@@ -10,6 +10,7 @@ import { FairnessGate } from '../../../src/core/fairness/gate.js';
 import type { Verdict } from '../../../src/core/fairness/verdict.js';
 import { envelopeSchema } from '../../../src/core/ingestion/envelope.js';
 import type { OutgoingMessage, ReceivedMessage } from '../../../src/core/messaging/bus.js';
+import { PoisonMessageError } from '../../../src/core/messaging/poison.js';
 import { retryTransient } from '../../../src/functions/bus/transient-retry.js';
 
 /** 2026-11-25T08:00:00Z */
@@ -78,6 +79,45 @@ describe('FairnessGate exactly-once', () => {
     await g.process(batch);
     expect(sent.map((m) => m.messageId)).toEqual([batch[0]?.messageId]);
     expect(verdicts).toHaveLength(1);
+  });
+});
+
+describe('FairnessGate and reused eventIds (issue #19 item 1)', () => {
+  function reusing(original: ReceivedMessage, body: Record<string, unknown>): ReceivedMessage {
+    return { ...original, body: { ...(original.body as Record<string, unknown>), ...body }, applicationProperties: { ...original.applicationProperties, type: String(body.type ?? 'boss_kill') } };
+  }
+
+  it('dead-letters an eventId that comes back with another body instead of forwarding it under the old verdict', async () => {
+    const { gate: g, sent, verdicts } = gate();
+    const first = received('player_3', 1500, 0);
+    await g.process([first]);
+    const forged = reusing(first, { type: 'match_end', payload: { matchId: 'm1', score: 1_000_000, durationMs: 60_000 } });
+    const error = await g.process([forged]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PoisonMessageError);
+    expect(error).toMatchObject({ reason: 'EventIdReused', messageIds: [first.messageId], othersHandled: true });
+    expect(sent.map((m) => m.body)).toEqual([first.body]);
+    expect(verdicts).toHaveLength(1);
+  });
+
+  it('still treats the same body with its keys in another order as a redelivery', async () => {
+    const { gate: g, sent } = gate();
+    const first = received('player_4', 1500, 0);
+    const body = first.body as Record<string, unknown>;
+    const reordered = { ...first, body: Object.fromEntries(Object.entries(body).reverse()) };
+    await g.process([first]);
+    await g.process([reordered]);
+    expect(sent.map((m) => m.messageId)).toEqual([first.messageId, first.messageId]);
+  });
+
+  it('judges and forwards the rest of a batch that holds a reused id, and reports only that id', async () => {
+    const { gate: g, sent } = gate();
+    const first = received('player_5', 1500, 0);
+    const other = received('player_6', 1400, 0);
+    const forged = reusing(first, { payload: { bossId: 'dragon', tier: 3, points: 999_999 } });
+    const error = await g.process([first, forged, other]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'EventIdReused', messageIds: [first.messageId] });
+    expect(sent.map((m) => m.messageId).sort()).toEqual([first.messageId, other.messageId].sort());
+    expect(sent.find((m) => m.messageId === first.messageId)?.body).toEqual(first.body);
   });
 });
 

@@ -41,6 +41,21 @@ describe('POST /api/events', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('remembers an eventId as long as fairness remembers its verdict: a reused id on day 2 and day 6 is a duplicate (issue #19 item 1)', async () => {
+    let now = NOW_MS;
+    const { app, sent } = gatewayHarness({}, () => now);
+    const post = handlerOf(postEvent, app);
+    const eventId = '3b0f6a52-8c7e-4d1a-9b3f-5e2d7c1a0f64';
+    expect((await post(signedRequest({ body: newEventBody({ eventId, type: 'progression', payload: { deltaXp: 1, activity: 'quest' } }) }))).json()).toMatchObject({ status: 'accepted' });
+    for (const laterMs of [25 * 3600_000, 6 * 24 * 3600_000]) {
+      now = NOW_MS + laterMs;
+      const forged = newEventBody({ eventId, type: 'match_end', ts: now - 1_000, payload: { matchId: 'm1', score: 1_000_000, durationMs: 60_000 } });
+      const res = await post(signedRequest({ body: forged, tS: Math.floor(now / 1000) }));
+      expect(res.json()).toEqual({ eventId, status: 'duplicate' });
+    }
+    expect(sent).toHaveLength(1);
+  });
+
   describe('signatures: 401 with one problem type per reason', () => {
     const cases: [string, (body: unknown) => HttpRequest, string][] = [
       ['missing', (body) => new HttpRequest({ method: 'POST', url: 'http://localhost/api/events', headers: { 'content-type': 'application/json' }, body: { string: JSON.stringify(body) } }), 'signature-missing'],
