@@ -5,6 +5,8 @@
  * Retry-After. Anything else is a bug: 500, logged, with no internal detail sent to the client.
  */
 
+import { boundFieldErrors, type FieldErrorLike } from './field-errors.js';
+
 export interface ProblemDetails {
   /** A short slug, rendered as the problem `type` URI (`urn:liveops:problem:<slug>`). */
   readonly type: string;
@@ -87,14 +89,18 @@ export const problems = {
     }),
   invalidJson: (): ClientError =>
     new ClientError({ type: 'invalid-json', title: 'Bad Request', status: 400, detail: 'The body is not valid JSON' }),
-  validation: (errors: readonly { readonly path: string; readonly message: string }[]): ClientError =>
-    new ClientError({
+  /** At most MAX_FIELD_ERRORS errors are echoed, each bounded; `detail` counts them all. */
+  validation: (errors: readonly FieldErrorLike[]): ClientError => {
+    const bounded = boundFieldErrors(errors);
+    const shown = bounded.omitted > 0 ? `; the first ${bounded.errors.length} are listed` : '';
+    return new ClientError({
       type: 'validation',
       title: 'Bad Request',
       status: 400,
-      detail: `The request is invalid (${errors.length} error${errors.length === 1 ? '' : 's'})`,
-      extensions: { errors },
-    }),
+      detail: `The request is invalid (${errors.length} error${errors.length === 1 ? '' : 's'}${shown})`,
+      extensions: { errors: bounded.errors },
+    });
+  },
   /** One problem type per signature failure, so a client can tell a clock problem from a key problem. */
   signature: (reason: 'missing' | 'malformed' | 'unknown-key' | 'stale' | 'mismatch', toleranceS: number): ClientError =>
     new ClientError({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PayloadMax } from '../config/types.js';
+import { unknownFieldsMessage } from '../errors/field-errors.js';
 
 /**
  * The event envelope and its payloads (DESIGN §2), as zod schemas built from settings. Strict:
@@ -134,7 +135,7 @@ export function validateEvent(options: {
 export function toFieldError(issue: z.core.$ZodIssue, prefix: readonly string[] = []): FieldError {
   const path = [...prefix, ...issue.path.map(String)].join('.');
   if (issue.code === 'unrecognized_keys') {
-    return { path, message: `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` };
+    return { path, message: unknownFieldsMessage(issue.keys) };
   }
   return { path, message: issue.message };
 }

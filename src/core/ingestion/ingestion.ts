@@ -45,7 +45,12 @@ export class Ingestion {
     this.#o = options;
   }
 
-  /** The signing key's bucket; its burst is one second of its rate. Throws 429. */
+  /**
+   * The signing key's bucket; its burst is one second of its rate. Throws 429. The gateway takes
+   * these tokens itself, before it parses or validates anything (issue #19 item 2): a key that
+   * sends garbage pays for it like a key that sends events, so invalid requests cannot flood
+   * Redis with stored refusals faster than valid ones could.
+   */
   async takeKeyTokens(options: { readonly kid: string; readonly cost: number; readonly nowMs: number }): Promise<void> {
     const rate = this.#o.limits.rateLimitKeyPerSec;
     const decision = await this.#o.rateLimiter.take({ key: `key:${options.kid}`, ratePerSec: rate, burst: Math.max(rate, options.cost), cost: options.cost, nowMs: options.nowMs });
@@ -67,10 +72,9 @@ export class Ingestion {
     return decision.allowed ? undefined : problems.rateLimited('player', decision.retryAfterMs);
   }
 
-  /** One event: checks, dedup, publish. Throws the client error or a 503. */
-  async acceptOne(options: { readonly event: AcceptedEvent; readonly kid: string; readonly traceparent: string; readonly nowMs: number }): Promise<EventStatus> {
+  /** One event (key tokens already taken): checks, dedup, publish. Throws the client error or a 503. */
+  async acceptOne(options: { readonly event: AcceptedEvent; readonly traceparent: string; readonly nowMs: number }): Promise<EventStatus> {
     const { event, nowMs } = options;
-    await this.takeKeyTokens({ kid: options.kid, cost: 1, nowMs });
     const refusal = await this.checkPlayer({ playerId: event.playerId, cost: 1, nowMs });
     if (refusal !== undefined) throw refusal;
     const claim = await this.#claim(event, nowMs);
@@ -81,16 +85,15 @@ export class Ingestion {
   }
 
   /**
-   * Several already-validated events. Key tokens are taken for all at once (429 for the whole
-   * request); player checks and duplicates are decided per event. All new events go out in one
+   * Several already-validated events (key tokens already taken, one per event of the request).
+   * Player checks and duplicates are decided per event. All new events go out in one
    * send; if it fails, every claim is released and the request fails with 503, so a retry of the
    * whole batch publishes them again (the ingress queue's duplicate detection and the consumers'
    * eventId dedup absorb any part that did reach the queue).
    */
-  async acceptMany(options: { readonly events: readonly AcceptedEvent[]; readonly kid: string; readonly traceparent: string; readonly nowMs: number }): Promise<BatchResult[]> {
+  async acceptMany(options: { readonly events: readonly AcceptedEvent[]; readonly traceparent: string; readonly nowMs: number }): Promise<BatchResult[]> {
     const { events, nowMs } = options;
     if (events.length === 0) return [];
-    await this.takeKeyTokens({ kid: options.kid, cost: events.length, nowMs });
 
     const perPlayer = new Map<string, number>();
     for (const e of events) perPlayer.set(e.playerId, (perPlayer.get(e.playerId) ?? 0) + 1);

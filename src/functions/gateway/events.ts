@@ -93,6 +93,9 @@ function gatewayRoute(handle: (options: { gateway: Gateway; call: HttpCall; body
       const bodySha256Hex = sha256Hex(body);
       const path = signedPath(request);
       const actor = await gateway.identify({ request, body, bodySha256Hex, path, nowMs: app.now() });
+      // One key token per request before anything is parsed or stored: an invalid request or a
+      // replay costs its sender like an event does (a batch pays for its other events below).
+      await gateway.ingestion.takeKeyTokens({ kid: actor.kid ?? '', cost: 1, nowMs: app.now() });
       const { traceparent } = call;
       const response = await gateway.idempotent({
         key: request.headers.get(IDEMPOTENCY_HEADER),
@@ -119,7 +122,7 @@ const ingestOne = gatewayRoute(async ({ gateway, call, body, actor, traceparent 
   const { event } = result;
   const refusal = gateway.mayAct(actor, event);
   if (refusal !== undefined) throw toRefusalError(refusal);
-  const status = await gateway.ingestion.acceptOne({ event, kid: actor.kid ?? '', traceparent, nowMs });
+  const status = await gateway.ingestion.acceptOne({ event, traceparent, nowMs });
   if (status === 'accepted') gateway.accepted(event.type);
   call.logger.debug('event ingested', { eventId: event.eventId, playerId: event.playerId, status, traceparent });
   return json(202, { eventId: event.eventId, status });
@@ -130,6 +133,9 @@ const ingestBatch = gatewayRoute(async ({ gateway, call, body, actor, traceparen
   const nowMs = app.now();
   const parsed = gateway.batchShape.safeParse(parseJson(body));
   if (!parsed.success) throw problems.validation(parsed.error.issues.map((issue) => toFieldError(issue)));
+  // Every event of the batch costs a key token, valid or not (the request's first was taken already).
+  const extra = parsed.data.events.length - 1;
+  if (extra > 0) await gateway.ingestion.takeKeyTokens({ kid: actor.kid ?? '', cost: extra, nowMs });
 
   const results: (BatchResult | undefined)[] = [];
   const valid: { index: number; event: AcceptedEvent }[] = [];
@@ -149,7 +155,7 @@ const ingestBatch = gatewayRoute(async ({ gateway, call, body, actor, traceparen
       gateway.rejected('validation');
     }
   });
-  const outcomes = await gateway.ingestion.acceptMany({ events: valid.map((v) => v.event), kid: actor.kid ?? '', traceparent, nowMs });
+  const outcomes = await gateway.ingestion.acceptMany({ events: valid.map((v) => v.event), traceparent, nowMs });
   outcomes.forEach((outcome, i) => {
     const slot = valid[i];
     if (slot === undefined) return;

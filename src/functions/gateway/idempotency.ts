@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { HttpResponseInit } from '@azure/functions';
 import { ClientError, problems } from '../../core/errors/errors.js';
 import type { IdempotencyStore, StoredResponse } from '../../core/ingestion/ports.js';
@@ -7,6 +8,12 @@ import { problemResponse } from '../http/problem-response.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
+/**
+ * Responses bigger than this are stored as a digest, not whole (issue #19 item 2): every stored
+ * response sits in Redis for IDEMPOTENCY_TTL_S, so its size is what a fresh key costs the store.
+ * 64 KiB holds the 202 of a full default batch (500 accepted events, ~40 KB).
+ */
+export const MAX_STORED_RESPONSE_BYTES = 64 * 1024;
 
 
 export interface IdempotentRun {
@@ -48,14 +55,14 @@ export function idempotency(options: { readonly store: IdempotencyStore; readonl
     } catch (error: unknown) {
       if (error instanceof ClientError && isFinal(error.problem.status)) {
         // A definitive refusal (400, 403, …) is remembered like a success: the same request would get it again.
-        await store.complete({ key, fingerprint, response: storedProblem(error), ttlMs, nowMs: nowMs() });
+        await store.complete({ key, fingerprint, response: capStoredResponse(storedProblem(error)), ttlMs, nowMs: nowMs() });
       } else {
         await store.release({ key, fingerprint, nowMs: nowMs() });
       }
       throw error;
     }
     if (isFinal(response.status ?? 200)) {
-      await store.complete({ key, fingerprint, response: toStoredResponse(response), ttlMs, nowMs: nowMs() });
+      await store.complete({ key, fingerprint, response: capStoredResponse(toStoredResponse(response)), ttlMs, nowMs: nowMs() });
     } else {
       await store.release({ key, fingerprint, nowMs: nowMs() });
     }
@@ -81,6 +88,34 @@ export function toStoredResponse(response: HttpResponseInit): StoredResponse {
     return { status: response.status ?? 200, headers, body: JSON.stringify(response.jsonBody) };
   }
   return { status: response.status ?? 200, headers, body: typeof response.body === 'string' ? response.body : '' };
+}
+
+/**
+ * Above MAX_STORED_RESPONSE_BYTES only the status, the headers and a digest of the body are kept:
+ * a replay answers the same status with `{truncated, bytes, sha256}` (and a problem's type, title
+ * and detail, so it stays a problem document) instead of per-item detail the store cannot afford.
+ */
+export function capStoredResponse(stored: StoredResponse, maxBytes = MAX_STORED_RESPONSE_BYTES): StoredResponse {
+  const bytes = Buffer.byteLength(stored.body);
+  if (bytes <= maxBytes) return stored;
+  const digest = { truncated: true, bytes, sha256: createHash('sha256').update(stored.body).digest('hex') };
+  return { status: stored.status, headers: stored.headers, body: JSON.stringify({ ...problemHead(stored.body), ...digest }) };
+}
+
+const PROBLEM_HEAD = new Set(['type', 'title', 'status', 'detail']);
+
+/** type, title, status and detail of a problem body; nothing for any other body. */
+function problemHead(body: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error: unknown) {
+    // Not JSON (nothing we render, but a handler may): then there is no head worth keeping.
+    if (error instanceof SyntaxError) return {};
+    throw error;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return {};
+  return Object.fromEntries(Object.entries(parsed).filter(([field]) => PROBLEM_HEAD.has(field)));
 }
 
 function storedProblem(error: ClientError): StoredResponse {
