@@ -3,6 +3,7 @@ import type { KeyRing } from '../config/key-ring.js';
 import type { ProgressionSettings, RewardDefinition } from '../config/types.js';
 import { ClientError, problems } from '../errors/errors.js';
 import type { AcceptedEvent } from '../ingestion/envelope.js';
+import type { SanctionStore } from '../ingestion/ports.js';
 import type { Logger } from '../logging/logger.js';
 import { signReceipt, verifyReceipt, type InvalidReason, type Verification } from '../receipts/receipts.js';
 import { toDeltas, type ProgressDelta } from './deltas.js';
@@ -13,6 +14,8 @@ import type { PlayerProgress, ProgressCache, ProgressRepository, ReceiptRecord, 
 export interface ProgressionOptions {
   readonly progress: ProgressRepository;
   readonly receipts: ReceiptRepository;
+  /** Player blocks (the gateway's sanction store): a blocked player may neither claim nor redeem. */
+  readonly sanctions: Pick<SanctionStore, 'activeSanction'>;
   /** Undefined without Redis: reads go to the repository. */
   readonly cache: ProgressCache | undefined;
   readonly settings: ProgressionSettings;
@@ -85,8 +88,9 @@ export class Progression implements RewardGrants {
     return { claimable, claimed: claims.map((r) => ({ rewardId: r.rewardId, receiptId: r.receiptId, claimedAt: new Date(r.issuedAtMs).toISOString() })) };
   }
 
-  /** A player's claim: 403 when not entitled; the same receipt again for a repeated claim. */
+  /** A player's claim: 403 when blocked or not entitled; the same receipt again for a repeated claim. */
   async claim(options: { readonly playerId: string; readonly rewardId: string; readonly season: number }): Promise<{ receipt: string; receiptId: string; created: boolean }> {
+    await this.#refuseBlocked(options.playerId);
     const reward = this.#o.settings.rewards.find((r) => r.id === options.rewardId);
     if (reward === undefined) throw problems.notFound(`No reward ${options.rewardId}`);
     const row = await this.#read(options);
@@ -120,6 +124,8 @@ export class Progression implements RewardGrants {
     // Redeem has always answered 404 for a receipt with no record here; keep that answer.
     if (!verdict.valid && verdict.reason === 'not_issued') throw notIssuedHere();
     if (!verdict.valid) throw receiptInvalid(verdict.reason);
+    // The receipt's own player, whoever presents it: a game server redeeming for a blocked player.
+    await this.#refuseBlocked(verdict.claims.sub);
     // verify() read the record before; the repository re-checks revocation and expiry atomically.
     const outcome = await this.#o.receipts.redeem({ receiptId: verdict.claims.jti, nowMs: this.#o.now() });
     if (outcome === 'missing') throw notIssuedHere();
@@ -134,6 +140,16 @@ export class Progression implements RewardGrants {
     if (record === undefined) return false;
     await this.#o.receipts.revoke({ receiptId, nowMs: this.#o.now() });
     return true;
+  }
+
+  /**
+   * Claims and redeems are refused while a block lasts, like events at the gateway; grants
+   * (leaderboard prizes) are not, and verify stays open: a third party checking a receipt is
+   * not the player.
+   */
+  async #refuseBlocked(playerId: string): Promise<void> {
+    const sanction = await this.#o.sanctions.activeSanction({ playerId, nowMs: this.#o.now() });
+    if (sanction !== undefined) throw problems.playerBlocked(sanction.blockedUntilMs);
   }
 
   async #issue(options: { playerId: string; rewardId: string; item: string; qty: number; season: number; grantId: string }): Promise<{ record: ReceiptRecord; created: boolean }> {

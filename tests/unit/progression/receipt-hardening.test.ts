@@ -12,7 +12,7 @@ import { Progression } from '../../../src/core/progression/progression.js';
 import { claimReward, redeemReceipt, verifyReceiptRoute } from '../../../src/functions/progression/routes.js';
 import { gatewayHarness, handlerOf, NOW_MS, signedRequest } from '../../support/gateway.js';
 
-// #19 item 4 (receipts), through the HTTP routes.
+// #19 items 4 (receipts) and 8b (blocked players), through the HTTP routes.
 
 const RECEIPT_KEYS = { r1: 'receipt-key-one-0123456789abcdef012345' };
 
@@ -54,6 +54,7 @@ function appWithRevokeAfterRead(app: AppContext): AppContext {
   const progression = new Progression({
     progress: new MemoryProgressRepository(),
     receipts: racing,
+    sanctions: app.stores.sanctions,
     cache: undefined,
     settings: app.settings.progression,
     receiptKeys: app.settings.receipts.keys,
@@ -101,5 +102,35 @@ describe('#19 item 4: receipts', () => {
     const again = await post(claim({ playerId: 'hero_r3', rewardId: 'level_5_chest', season: 2 }));
     expect(again.status).toBe(200);
     expect(again.json().receiptId).toBe(second.json().receiptId);
+  });
+});
+
+describe('#19 item 8b: blocked players', () => {
+  const BLOCKED_UNTIL = NOW_MS + 60_000;
+
+  it('a blocked player can neither claim nor redeem (403 player-blocked with blockedUntil); verify still answers', async () => {
+    const { app } = gatewayHarness();
+    await app.progression.apply([xp({ playerId: 'hero_b1', deltaXp: 5000 })]);
+    const post = handlerOf(claimReward, app);
+    const issued = await post(claim({ playerId: 'hero_b1', rewardId: 'level_5_chest' }));
+    expect(issued.status).toBe(201);
+    const receipt = String(issued.json().receipt);
+    await app.stores.sanctions.block({ playerId: 'hero_b1', untilMs: BLOCKED_UNTIL, reason: 'test', nowMs: NOW_MS });
+
+    const blocked = { status: 403, type: 'urn:liveops:problem:player-blocked', blockedUntil: new Date(BLOCKED_UNTIL).toISOString() };
+    // A repeated claim would return the same receipt: refused too, as is a fresh one.
+    for (const rewardId of ['level_5_chest', 'level_10_chest']) {
+      const res = await post(claim({ playerId: 'hero_b1', rewardId }));
+      expect(res.status).toBe(403);
+      expect(res.json()).toMatchObject(blocked);
+    }
+    const redeemed = await handlerOf(redeemReceipt, app)(redeem(receipt));
+    expect(redeemed.status).toBe(403);
+    expect(redeemed.json()).toMatchObject(blocked);
+    expect((await handlerOf(verifyReceiptRoute, app)(verifyRequest(receipt))).json()).toMatchObject({ valid: true });
+
+    // The refused redeem changed nothing: once unblocked, the receipt redeems.
+    await app.stores.sanctions.unblock({ playerId: 'hero_b1' });
+    expect((await handlerOf(redeemReceipt, app)(redeem(receipt))).status).toBe(200);
   });
 });
