@@ -81,6 +81,7 @@ export function createAppContext(options: CompositionOptions): AppContext {
       new Progression({
         progress: mysql ? createMysqlProgressRepository({ pool: mysql.get().pool, logger }) : new MemoryProgressRepository(),
         receipts: mysql ? createMysqlReceiptRepository({ pool: mysql.get().pool }) : new MemoryReceiptRepository(),
+        sanctions: stores.get().sanctions,
         cache: redis ? createRedisProgressCache({ client: redis.get().client }) : undefined,
         settings: settings.progression,
         receiptKeys: settings.receipts.keys,

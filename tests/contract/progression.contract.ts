@@ -71,6 +71,21 @@ export function receiptRepositoryContract(name: string, make: () => Promise<Rece
       expect((await repo.listByPlayer(player)).map((r) => r.receiptId).sort()).toEqual([first.receiptId, grant.receiptId].sort());
     });
 
+    it('#19 item 4c: a claim is one per season; a grant id stays one receipt whatever season it names', async () => {
+      const repo = await make();
+      const player = `p_${randomUUID().slice(0, 8)}`;
+      const season1 = receipt({ playerId: player, season: 1 });
+      const season2 = receipt({ playerId: player, season: 2 });
+      expect(await repo.insertOrGet(season1)).toEqual({ record: season1, created: true });
+      expect(await repo.insertOrGet(season2)).toEqual({ record: season2, created: true });
+      expect(await repo.insertOrGet(receipt({ playerId: player, season: 2 }))).toEqual({ record: season2, created: false });
+      const grant = receipt({ playerId: player, rewardId: 'weekly_champion', grantId: 'lb:points:weekly:2026-W48:1', season: 1 });
+      expect((await repo.insertOrGet(grant)).created).toBe(true);
+      // The same payout retried after SEASON_ID moved on finds the first receipt.
+      expect(await repo.insertOrGet(receipt({ ...grant, receiptId: randomUUID(), season: 2 }))).toEqual({ record: grant, created: false });
+      expect((await repo.listByPlayer(player)).map((r) => r.receiptId).sort()).toEqual([season1.receiptId, season2.receiptId, grant.receiptId].sort());
+    });
+
     it('ten concurrent claims of one reward produce one receipt', async () => {
       const repo = await make();
       const player = `p_${randomUUID().slice(0, 8)}`;
@@ -89,6 +104,30 @@ export function receiptRepositoryContract(name: string, make: () => Promise<Rece
       expect((await repo.findById(r.receiptId))?.redeemedAtMs).toBe(T0 + 5);
       await repo.revoke({ receiptId: r.receiptId, nowMs: T0 + 9 });
       expect((await repo.findById(r.receiptId))?.revokedAtMs).toBe(T0 + 9);
+    });
+
+    it('#19 item 4a: redeem refuses a revoked or expired receipt in the same step, and changes nothing', async () => {
+      const repo = await make();
+      const player = `p_${randomUUID().slice(0, 8)}`;
+      // The caller verified this receipt before the revoke landed; the repository must still refuse it.
+      const revoked = receipt({ playerId: player });
+      await repo.insertOrGet(revoked);
+      await repo.revoke({ receiptId: revoked.receiptId, nowMs: T0 + 1 });
+      expect(await repo.redeem({ receiptId: revoked.receiptId, nowMs: T0 + 2 })).toBe('revoked');
+      expect((await repo.findById(revoked.receiptId))?.redeemedAtMs).toBeUndefined();
+
+      const expiring = receipt({ playerId: player, grantId: 'lb:xp:daily:2026-11-25:1', expiresAtMs: T0 + 1_000 });
+      await repo.insertOrGet(expiring);
+      expect(await repo.redeem({ receiptId: expiring.receiptId, nowMs: T0 + 1_000 })).toBe('expired');
+      expect((await repo.findById(expiring.receiptId))?.redeemedAtMs).toBeUndefined();
+
+      // Revoked after it was redeemed: it stays redeemed, and a second redeem reports the revocation.
+      const used = receipt({ playerId: player, grantId: 'lb:xp:daily:2026-11-25:2' });
+      await repo.insertOrGet(used);
+      expect(await repo.redeem({ receiptId: used.receiptId, nowMs: T0 + 3 })).toBe('redeemed');
+      await repo.revoke({ receiptId: used.receiptId, nowMs: T0 + 4 });
+      expect(await repo.redeem({ receiptId: used.receiptId, nowMs: T0 + 5 })).toBe('revoked');
+      expect(await repo.findById(used.receiptId)).toMatchObject({ redeemedAtMs: T0 + 3, revokedAtMs: T0 + 4 });
     });
   });
 }

@@ -1,11 +1,11 @@
-import type { ReceiptRecord, ReceiptRepository } from '../../core/progression/ports.js';
+import { claimSeason, type ReceiptRecord, type ReceiptRepository, type RedeemOutcome } from '../../core/progression/ports.js';
 
 export class MemoryReceiptRepository implements ReceiptRepository {
   readonly #byId = new Map<string, ReceiptRecord>();
   readonly #byUnique = new Map<string, string>();
 
   insertOrGet(record: ReceiptRecord): Promise<{ record: ReceiptRecord; created: boolean }> {
-    const unique = `${record.playerId}\u0000${record.rewardId}\u0000${record.grantId}`;
+    const unique = `${record.playerId}\u0000${record.rewardId}\u0000${record.grantId}\u0000${claimSeason(record)}`;
     const existingId = this.#byUnique.get(unique);
     const existing = existingId === undefined ? undefined : this.#byId.get(existingId);
     if (existing !== undefined) return Promise.resolve({ record: existing, created: false });
@@ -22,10 +22,13 @@ export class MemoryReceiptRepository implements ReceiptRepository {
     return Promise.resolve([...this.#byId.values()].filter((r) => r.playerId === playerId).sort((a, b) => a.issuedAtMs - b.issuedAtMs || a.receiptId.localeCompare(b.receiptId)));
   }
 
-  redeem(options: { receiptId: string; nowMs: number }): Promise<'redeemed' | 'already' | 'missing'> {
+  /** Check and flip happen in one synchronous step, like the MySQL twin's single UPDATE. */
+  redeem(options: { receiptId: string; nowMs: number }): Promise<RedeemOutcome> {
     const record = this.#byId.get(options.receiptId);
     if (record === undefined) return Promise.resolve('missing');
+    if (record.revokedAtMs !== undefined) return Promise.resolve('revoked');
     if (record.redeemedAtMs !== undefined) return Promise.resolve('already');
+    if (record.expiresAtMs <= options.nowMs) return Promise.resolve('expired');
     this.#byId.set(options.receiptId, { ...record, redeemedAtMs: options.nowMs });
     return Promise.resolve('redeemed');
   }

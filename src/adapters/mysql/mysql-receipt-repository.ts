@@ -1,5 +1,5 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { ReceiptRecord, ReceiptRepository } from '../../core/progression/ports.js';
+import { claimSeason, type ReceiptRecord, type ReceiptRepository, type RedeemOutcome } from '../../core/progression/ports.js';
 import { fromDatetime, mysqlCall, toDatetime } from './mysql-errors.js';
 
 const COLUMNS = 'receipt_id, player_id, reward_id, grant_id, season, item, qty, kid, jws, issued_at, expires_at, redeemed_at, revoked_at';
@@ -23,11 +23,24 @@ function toRecord(row: RowDataPacket): ReceiptRecord {
   };
 }
 
-/** Receipts in MySQL; the unique key (player, reward, grant) makes concurrent claims meet in one row. */
+/**
+ * Why the UPDATE changed nothing. The conditions only ever become true (redeemed_at and revoked_at
+ * are set, never cleared; expires_at is fixed), so this read sees at least what the UPDATE saw.
+ */
+function whyNotRedeemed(options: { readonly row: RowDataPacket | undefined; readonly receiptId: string; readonly nowMs: number }): Exclude<RedeemOutcome, 'redeemed'> {
+  const { row, nowMs } = options;
+  if (row === undefined) return 'missing';
+  if (row.revoked_at !== null) return 'revoked';
+  if (row.redeemed_at !== null) return 'already';
+  if (fromDatetime(row.expires_at) <= nowMs) return 'expired';
+  throw new Error(`receipt ${options.receiptId} was neither redeemed nor refused; was its row edited by hand?`);
+}
+
+/** Receipts in MySQL; the unique key (player, reward, grant, claim_season) makes concurrent claims meet in one row. */
 export function createMysqlReceiptRepository(options: { readonly pool: Pool }): ReceiptRepository {
   const { pool } = options;
   const byUnique = async (r: ReceiptRecord): Promise<ReceiptRecord | undefined> => {
-    const [rows] = await pool.query<RowDataPacket[]>(`SELECT ${COLUMNS} FROM receipts WHERE player_id = ? AND reward_id = ? AND grant_id = ?`, [r.playerId, r.rewardId, r.grantId]);
+    const [rows] = await pool.query<RowDataPacket[]>(`SELECT ${COLUMNS} FROM receipts WHERE player_id = ? AND reward_id = ? AND grant_id = ? AND claim_season = ?`, [r.playerId, r.rewardId, r.grantId, claimSeason(r)]);
     const row = rows[0];
     return row === undefined ? undefined : toRecord(row);
   };
@@ -60,10 +73,17 @@ export function createMysqlReceiptRepository(options: { readonly pool: Pool }): 
       }),
     redeem: ({ receiptId, nowMs }) =>
       mysqlCall(async () => {
-        const [result] = await pool.query<ResultSetHeader>('UPDATE receipts SET redeemed_at = ? WHERE receipt_id = ? AND redeemed_at IS NULL', [toDatetime(nowMs), receiptId]);
+        // Revocation and expiry are conditions of the UPDATE itself: a revoke committed after the
+        // caller verified the receipt still stops this flip (the row lock orders the two writes).
+        const now = toDatetime(nowMs);
+        const [result] = await pool.query<ResultSetHeader>(
+          'UPDATE receipts SET redeemed_at = ? WHERE receipt_id = ? AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
+          [now, receiptId, now],
+        );
         if (result.affectedRows === 1) return 'redeemed';
-        const [rows] = await pool.query<RowDataPacket[]>('SELECT 1 FROM receipts WHERE receipt_id = ?', [receiptId]);
-        return rows.length === 0 ? 'missing' : 'already';
+        // Only explains the refusal; the decision above was atomic.
+        const [rows] = await pool.query<RowDataPacket[]>('SELECT redeemed_at, revoked_at, expires_at FROM receipts WHERE receipt_id = ?', [receiptId]);
+        return whyNotRedeemed({ row: rows[0], receiptId, nowMs });
       }),
     revoke: ({ receiptId, nowMs }) =>
       mysqlCall(async () => {

@@ -48,16 +48,33 @@ export interface ReceiptRecord {
   readonly revokedAtMs?: number;
 }
 
+/**
+ * The season part of a receipt's uniqueness: its season for a player's claim, 0 for a grant (a
+ * grant id already names its period, and a retried payout must find the first receipt even if
+ * SEASON_ID changed in between). MySQL keeps the same rule as a generated column (migration 0004).
+ */
+export function claimSeason(record: Pick<ReceiptRecord, 'grantId' | 'season'>): number {
+  return record.grantId === '' ? record.season : 0;
+}
+
+export type RedeemOutcome = 'redeemed' | 'already' | 'missing' | 'revoked' | 'expired';
+
 export interface ReceiptRepository {
   /**
-   * Stores the receipt unless one exists for the same (player, reward, grantId); returns the one
-   * that is stored, so two concurrent claims end with one receipt.
+   * Stores the receipt unless one exists for the same (player, reward, grantId, {@link claimSeason});
+   * returns the one that is stored, so two concurrent claims end with one receipt. A claim is one
+   * per player, reward and season; a grant one per grant id, whatever season it names.
    */
   insertOrGet(record: ReceiptRecord): Promise<{ readonly record: ReceiptRecord; readonly created: boolean }>;
   findById(receiptId: string): Promise<ReceiptRecord | undefined>;
   listByPlayer(playerId: string): Promise<ReceiptRecord[]>;
-  /** Marks a receipt redeemed once: `redeemed` the first time, then `already`. */
-  redeem(options: { readonly receiptId: string; readonly nowMs: number }): Promise<'redeemed' | 'already' | 'missing'>;
+  /**
+   * Marks a receipt redeemed once: `redeemed` the first time, then `already`. Revocation and
+   * expiry are checked in the same atomic step as the flip (not only by an earlier read), so a
+   * revoke that lands between the caller's verify and this call still wins: `revoked` (which
+   * wins over `already`) or `expired` (`expiresAtMs <= nowMs`), and nothing changes.
+   */
+  redeem(options: { readonly receiptId: string; readonly nowMs: number }): Promise<RedeemOutcome>;
   revoke(options: { readonly receiptId: string; readonly nowMs: number }): Promise<void>;
 }
 

@@ -3,8 +3,9 @@ import type { KeyRing } from '../config/key-ring.js';
 import type { ProgressionSettings, RewardDefinition } from '../config/types.js';
 import { ClientError, problems } from '../errors/errors.js';
 import type { AcceptedEvent } from '../ingestion/envelope.js';
+import type { SanctionStore } from '../ingestion/ports.js';
 import type { Logger } from '../logging/logger.js';
-import { signReceipt, verifyReceipt, type Verification } from '../receipts/receipts.js';
+import { signReceipt, verifyReceipt, type InvalidReason, type Verification } from '../receipts/receipts.js';
 import { toDeltas, type ProgressDelta } from './deltas.js';
 import type { GrantRequest, GrantResult, RewardGrants } from './grants.js';
 import { levelFor, type LevelInfo } from './levels.js';
@@ -13,6 +14,8 @@ import type { PlayerProgress, ProgressCache, ProgressRepository, ReceiptRecord, 
 export interface ProgressionOptions {
   readonly progress: ProgressRepository;
   readonly receipts: ReceiptRepository;
+  /** Player blocks (the gateway's sanction store): a blocked player may neither claim nor redeem. */
+  readonly sanctions: Pick<SanctionStore, 'activeSanction'>;
   /** Undefined without Redis: reads go to the repository. */
   readonly cache: ProgressCache | undefined;
   readonly settings: ProgressionSettings;
@@ -85,8 +88,9 @@ export class Progression implements RewardGrants {
     return { claimable, claimed: claims.map((r) => ({ rewardId: r.rewardId, receiptId: r.receiptId, claimedAt: new Date(r.issuedAtMs).toISOString() })) };
   }
 
-  /** A player's claim: 403 when not entitled; the same receipt again for a repeated claim. */
+  /** A player's claim: 403 when blocked or not entitled; the same receipt again for a repeated claim. */
   async claim(options: { readonly playerId: string; readonly rewardId: string; readonly season: number }): Promise<{ receipt: string; receiptId: string; created: boolean }> {
+    await this.#refuseBlocked(options.playerId);
     const reward = this.#o.settings.rewards.find((r) => r.id === options.rewardId);
     if (reward === undefined) throw problems.notFound(`No reward ${options.rewardId}`);
     const row = await this.#read(options);
@@ -101,23 +105,32 @@ export class Progression implements RewardGrants {
     return { receipt: record.jws, receiptId: record.receiptId, created };
   }
 
-  /** Signature, key, expiry, then revocation from the store. */
+  /**
+   * Signature, key, expiry, then the record: a well-signed receipt this service never issued (a
+   * leaked key, another environment's ring, or a forged body under a real jti) is `not_issued`,
+   * since the stored JWS is the only one we handed out; then revocation.
+   */
   async verify(jws: string): Promise<Verification> {
     const verdict = await verifyReceipt({ keys: this.#o.receiptKeys, jws, nowMs: this.#o.now() });
     if (!verdict.valid) return verdict;
     const record = await this.#o.receipts.findById(verdict.claims.jti);
-    if (record?.revokedAtMs !== undefined) return { valid: false, reason: 'revoked' };
+    if (record === undefined || record.jws !== jws) return { valid: false, reason: 'not_issued' };
+    if (record.revokedAtMs !== undefined) return { valid: false, reason: 'revoked' };
     return verdict;
   }
 
   async redeem(jws: string): Promise<{ receiptId: string }> {
     const verdict = await this.verify(jws);
-    if (!verdict.valid) {
-      throw new ClientError({ type: 'receipt-invalid', title: 'Bad Request', status: 400, detail: `The receipt is not valid: ${verdict.reason}`, extensions: { reason: verdict.reason } });
-    }
+    // Redeem has always answered 404 for a receipt with no record here; keep that answer.
+    if (!verdict.valid && verdict.reason === 'not_issued') throw notIssuedHere();
+    if (!verdict.valid) throw receiptInvalid(verdict.reason);
+    // The receipt's own player, whoever presents it: a game server redeeming for a blocked player.
+    await this.#refuseBlocked(verdict.claims.sub);
+    // verify() read the record before; the repository re-checks revocation and expiry atomically.
     const outcome = await this.#o.receipts.redeem({ receiptId: verdict.claims.jti, nowMs: this.#o.now() });
-    if (outcome === 'missing') throw problems.notFound('No such receipt was issued here');
+    if (outcome === 'missing') throw notIssuedHere();
     if (outcome === 'already') throw new ClientError({ type: 'receipt-already-redeemed', title: 'Conflict', status: 409, detail: 'This receipt was already redeemed' });
+    if (outcome !== 'redeemed') throw receiptInvalid(outcome);
     return { receiptId: verdict.claims.jti };
   }
 
@@ -127,6 +140,16 @@ export class Progression implements RewardGrants {
     if (record === undefined) return false;
     await this.#o.receipts.revoke({ receiptId, nowMs: this.#o.now() });
     return true;
+  }
+
+  /**
+   * Claims and redeems are refused while a block lasts, like events at the gateway; grants
+   * (leaderboard prizes) are not, and verify stays open: a third party checking a receipt is
+   * not the player.
+   */
+  async #refuseBlocked(playerId: string): Promise<void> {
+    const sanction = await this.#o.sanctions.activeSanction({ playerId, nowMs: this.#o.now() });
+    if (sanction !== undefined) throw problems.playerBlocked(sanction.blockedUntilMs);
   }
 
   async #issue(options: { playerId: string; rewardId: string; item: string; qty: number; season: number; grantId: string }): Promise<{ record: ReceiptRecord; created: boolean }> {
@@ -165,6 +188,14 @@ export class Progression implements RewardGrants {
 
 export function isEntitled(reward: RewardDefinition, progress: PlayerProgress, settings: ProgressionSettings): boolean {
   return 'level' in reward.requires ? levelFor(progress.xp, settings).level >= reward.requires.level : progress.maxBossTier >= reward.requires.bossTier;
+}
+
+function notIssuedHere(): ClientError {
+  return problems.notFound('No such receipt was issued here');
+}
+
+function receiptInvalid(reason: InvalidReason): ClientError {
+  return new ClientError({ type: 'receipt-invalid', title: 'Bad Request', status: 400, detail: `The receipt is not valid: ${reason}`, extensions: { reason } });
 }
 
 function notEntitled(reward: RewardDefinition): ClientError {

@@ -15,7 +15,8 @@ export interface ReceiptClaims {
 
 export const RECEIPT_TYPE = 'liveops-receipt+jwt';
 
-export type InvalidReason = 'malformed' | 'bad_signature' | 'unknown_key' | 'expired' | 'revoked';
+/** `not_issued` and `revoked` need the store (see Progression.verify); the rest come from the JWS alone. */
+export type InvalidReason = 'malformed' | 'bad_signature' | 'unknown_key' | 'expired' | 'not_issued' | 'revoked';
 export type Verification = { readonly valid: true; readonly kid: string; readonly claims: ReceiptClaims } | { readonly valid: false; readonly reason: InvalidReason };
 
 /**

@@ -81,7 +81,7 @@ export const claimReward = httpFunction({
   route: 'rewards/claim',
   methods: ['POST'],
   authLevel: 'anonymous',
-  docs: { summary: 'Claim a reward; the same claim returns the same receipt', tags: ['progression'], auth: 'player-or-server', requestBody: () => claimBody, responses: { 201: { description: '`{receipt, receiptId}`' }, 200: { description: 'The receipt of an earlier identical claim' }, 401: AUTH_REFUSALS[401], 403: { description: 'Not entitled, another player\'s token (`player-mismatch`) or a key that may not claim (`forbidden-key`)' }, 404: { description: 'Unknown reward' }, ...REFUSALS } },
+  docs: { summary: 'Claim a reward; the same claim returns the same receipt', tags: ['progression'], auth: 'player-or-server', requestBody: () => claimBody, responses: { 201: { description: '`{receipt, receiptId}`' }, 200: { description: 'The receipt of an earlier identical claim' }, 401: AUTH_REFUSALS[401], 403: { description: 'Not entitled (`not-entitled`), the player is blocked (`player-blocked`, `blockedUntil`), another player\'s token (`player-mismatch`) or a key that may not claim (`forbidden-key`)' }, 404: { description: 'Unknown reward' }, ...REFUSALS } },
   build: (app) => {
     const { issued } = counters(app);
     return signedRoute({
@@ -104,7 +104,7 @@ export const verifyReceiptRoute = httpFunction({
   route: 'receipts/verify',
   methods: ['POST'],
   authLevel: 'anonymous',
-  docs: { summary: 'Verify a receipt (malformed, bad_signature, expired, unknown_key, revoked)', tags: ['progression'], requestBody: () => receiptBody, responses: { 200: { description: '`{valid, reason?, claims?}`' }, ...REFUSALS } },
+  docs: { summary: 'Verify a receipt (malformed, bad_signature, expired, unknown_key, not_issued, revoked)', tags: ['progression'], requestBody: () => receiptBody, responses: { 200: { description: '`{valid, reason?, claims?}`' }, ...REFUSALS } },
   handle: async ({ app, request }) => {
     const parsed = receiptBody.safeParse(parseJson(await readBodyLimited(request, app.settings.limits.maxBodyBytes)));
     if (!parsed.success) throw problems.validation([{ path: 'receipt', message: 'receipt must be a string' }]);
@@ -119,7 +119,7 @@ export const redeemReceipt = httpFunction({
   route: 'receipts/redeem',
   methods: ['POST'],
   authLevel: 'anonymous',
-  docs: { summary: 'Redeem a receipt exactly once', tags: ['progression'], auth: 'server-only', requestBody: () => receiptBody, responses: { 200: { description: '`{receiptId, redeemed: true}`' }, 401: { description: 'Signature invalid' }, 403: { description: 'Not a server key (`forbidden-key`)' }, 400: { description: 'Invalid receipt (`reason`)' }, 404: { description: 'Not issued here' }, 409: { description: 'Already redeemed' }, 503: { description: 'A dependency is down' } } },
+  docs: { summary: 'Redeem a receipt exactly once', tags: ['progression'], auth: 'server-only', requestBody: () => receiptBody, responses: { 200: { description: '`{receiptId, redeemed: true}`' }, 401: { description: 'Signature invalid' }, 403: { description: 'Not a server key (`forbidden-key`), or the receipt\'s player is blocked (`player-blocked`, `blockedUntil`)' }, 400: { description: 'Invalid receipt (`receipt-invalid` with `reason`: `revoked`, `expired`, `bad_signature`, …)' }, 404: { description: 'Not issued here (no record, or not the JWS that was issued)' }, 409: { description: 'Already redeemed' }, 503: { description: 'A dependency is down' } } },
   build: (app) => {
     const { redeemed } = counters(app);
     return signedRoute({
