@@ -84,7 +84,7 @@ describe('FairnessGate exactly-once', () => {
 
 describe('FairnessGate and reused eventIds (issue #19 item 1)', () => {
   function reusing(original: ReceivedMessage, body: Record<string, unknown>): ReceivedMessage {
-    return { ...original, body: { ...(original.body as Record<string, unknown>), ...body }, applicationProperties: { ...original.applicationProperties, type: String(body.type ?? 'boss_kill') } };
+    return { ...original, body: { ...(original.body as Record<string, unknown>), ...body }, applicationProperties: { ...original.applicationProperties, type: typeof body.type === 'string' ? body.type : 'boss_kill' } };
   }
 
   it('dead-letters an eventId that comes back with another body instead of forwarding it under the old verdict', async () => {
