@@ -5,7 +5,8 @@ import { readJsonSetting } from './settings-reader.js';
 
 /**
  * The published development keys. Like Azurite's well-known account key they are public on
- * purpose, so `npm start` works with no settings; they are refused whenever BUS_KIND=servicebus.
+ * purpose, so `npm start` works with no settings; they are refused in anything that looks like a
+ * deployment (see `publishedKeysRefusal` in settings-deployment.ts).
  */
 export const DEVELOPMENT_HMAC_KID = 'dev';
 export const DEVELOPMENT_HMAC_KEY = 'liveops-dev-key-0000000000000000-not-for-production';
@@ -26,8 +27,8 @@ interface RingOptions {
   readonly setting: string;
   /** The published ring used when the setting is unset. */
   readonly development: Readonly<Record<string, string>>;
-  /** With a real bus the app is a deployment, never a laptop: published keys must not sign. */
-  readonly refusePublished: boolean;
+  /** Why published keys must not sign here (a deployment, never a laptop); undefined: they may. */
+  readonly refusePublished: string | undefined;
 }
 
 interface ReadRing {
@@ -37,12 +38,13 @@ interface ReadRing {
 
 export function readRing(reader: SettingsReader, options: RingOptions): ReadRing {
   const { setting } = options;
-  const refuse = (): void => {
-    reader.problem(setting, 'the published development key is refused when BUS_KIND=servicebus');
+  const refuse = (why: string): void => {
+    reader.problem(setting, `the published development key is refused when ${why}`);
   };
+  const why = options.refusePublished;
   const text = reader.value(setting);
   if (text === undefined) {
-    if (options.refusePublished) refuse();
+    if (why !== undefined) refuse(why);
     return { ring: new KeyRing(options.development), source: 'development' };
   }
   const empty = { ring: new KeyRing({}), source: 'configured' } as const;
@@ -68,7 +70,7 @@ export function readRing(reader: SettingsReader, options: RingOptions): ReadRing
       keys[kid] = secret;
     }
   });
-  if (options.refusePublished && Object.values(keys).some((secret) => PUBLISHED_KEYS.has(secret))) refuse();
+  if (why !== undefined && Object.values(keys).some((secret) => PUBLISHED_KEYS.has(secret))) refuse(why);
   return { ring: new KeyRing(keys), source: 'configured' };
 }
 
@@ -80,7 +82,7 @@ export function readRing(reader: SettingsReader, options: RingOptions): ReadRing
  */
 export function readSigningKeys(
   reader: SettingsReader,
-  options: { readonly refusePublished: boolean },
+  options: { readonly refusePublished: string | undefined },
 ): Omit<Settings['signing'], 'toleranceS'> {
   const { ring, source } = readRing(reader, {
     setting: 'HMAC_KEYS',
@@ -128,7 +130,7 @@ export function readActiveKid(reader: SettingsReader, options: { readonly settin
 }
 
 /** RECEIPT_KEYS and RECEIPT_ACTIVE_KID. */
-export function readReceiptKeys(reader: SettingsReader, options: { readonly refusePublished: boolean }): Settings['receipts'] {
+export function readReceiptKeys(reader: SettingsReader, options: { readonly refusePublished: string | undefined }): Settings['receipts'] {
   const { ring, source } = readRing(reader, {
     setting: 'RECEIPT_KEYS',
     development: { [DEVELOPMENT_RECEIPT_KID]: DEVELOPMENT_RECEIPT_KEY },

@@ -15,11 +15,11 @@ const WEEK_S = 7 * 86_400;
  * its issuer, audience and player claim). With the IdP configured and no ring of our own, minting
  * is off rather than falling back to the published development key.
  */
-export function readPlayerTokens(reader: SettingsReader, options: { readonly refusePublished: boolean }): Settings['playerTokens'] {
+export function readPlayerTokens(reader: SettingsReader, options: { readonly refusePublished: string | undefined }): Settings['playerTokens'] {
   const jwksUrl = reader.readOptional('PLAYER_TOKEN_JWKS_URL', urlWith(['https:', 'http:'], 'must be an http(s) URL of a JWKS document'));
   const ringUnset = reader.value('PLAYER_TOKEN_KEYS') === undefined;
   // A deployment that takes its players' tokens from the studio need not mint any itself.
-  const mintingOff = ringUnset && options.refusePublished && (jwksUrl !== undefined || reader.failed('PLAYER_TOKEN_JWKS_URL'));
+  const mintingOff = ringUnset && options.refusePublished !== undefined && (jwksUrl !== undefined || reader.failed('PLAYER_TOKEN_JWKS_URL'));
   const { ring, source } = mintingOff
     ? { ring: undefined, source: 'configured' as const }
     : readRing(reader, { setting: 'PLAYER_TOKEN_KEYS', development: { [DEVELOPMENT_TOKEN_KID]: DEVELOPMENT_TOKEN_KEY }, refusePublished: options.refusePublished });

@@ -19,7 +19,8 @@
  * published development ring (kid `dev`, {@link DEVELOPMENT_HMAC_KEY}, and the client key
  * `dev-client`) is used and SERVER_KEY_IDS and ADMIN_KEY_IDS default to `dev`; PLAYER_TOKEN_KEYS
  * falls back to the published `dev-tokens` key the same way; when RECEIPT_KEYS is unset, {@link DEVELOPMENT_RECEIPT_KEY} (kid
- * `dev-receipts`). Both published keys are refused with BUS_KIND=servicebus. IDEMPOTENCY_TTL_S
+ * `dev-receipts`). The published keys are refused with BUS_KIND=servicebus and whenever REDIS_URL,
+ * MYSQL_URL or Table Storage points at another machine (`publishedKeysRefusal`). IDEMPOTENCY_TTL_S
  * must be at least 2 × SIGNATURE_TOLERANCE_S. Error messages never contain a setting's value.
  */
 import { readFairnessCaps, readPayloadMax } from './settings-payload.js';
@@ -42,6 +43,7 @@ import { readReceiptKeys, readSigningKeys } from './settings-key-rings.js';
 import { checkBoardSources, readLeaderboards } from './settings-leaderboards.js';
 import { readBus, readDatabases, readSecretLocations, readTables } from './settings-services.js';
 import { readTelemetrySettings } from './settings-telemetry.js';
+import { publishedKeysRefusal } from './settings-deployment.js';
 import { readPlayerTokens } from './settings-player-tokens.js';
 
 export {
@@ -138,7 +140,10 @@ export function parseSettings(raw: RawSettings): Settings {
   const reader = createSettingsReader(raw);
   const int = integers(reader);
   const bus = readBus(reader);
-  const refusePublished = bus.kind === 'servicebus';
+  // Read before the key rings: whether the published keys may sign depends on where these point.
+  const databases = readDatabases(reader);
+  const tables = readTables(reader);
+  const refusePublished = publishedKeysRefusal({ bus, ...databases, tables });
   const toleranceS = int('SIGNATURE_TOLERANCE_S', { default: 300, max: DAY_S });
   const limits = readLimits(reader, toleranceS);
   const settings: Settings = {
@@ -152,9 +157,9 @@ export function parseSettings(raw: RawSettings): Settings {
     fairness: readFairness(reader),
     leaderboards: readLeaderboardSettings(reader, limits.payloadMax),
     progression: readProgression(reader),
-    ...readDatabases(reader),
+    ...databases,
     bus,
-    tables: readTables(reader),
+    tables,
     secrets: readSecretLocations(reader),
     telemetry: readTelemetrySettings(reader),
   };

@@ -54,6 +54,26 @@ describe('HMAC_KEYS', () => {
       'HMAC_KEYS: the published development key is refused when BUS_KIND=servicebus',
     ]);
   });
+
+  // Issue #19 item 8: a real service elsewhere makes this a deployment, whatever the bus.
+  it.each([
+    [{ REDIS_URL: 'rediss://:pw@liveops.redis.cache.windows.net:6380' }, 'REDIS_URL points at another machine'],
+    [{ MYSQL_URL: 'mysql://liveops@10.0.4.7:3306/liveops' }, 'MYSQL_URL points at another machine'],
+    [{ TABLES_ENDPOINT: 'https://stliveops.table.core.windows.net' }, 'TABLES_ENDPOINT points at another machine'],
+    [{ TABLES_CONNECTION: 'DefaultEndpointsProtocol=https;AccountName=st;AccountKey=a2V5;EndpointSuffix=core.windows.net' }, 'TABLES_CONNECTION points at another machine'],
+  ])('refuses the published development keys with a remote service (%o)', (env, why) => {
+    expect(problemsOf({ ...env, ...configuredReceipts })).toEqual([`HMAC_KEYS: the published development key is refused when ${why}`]);
+  });
+
+  it('keeps them for services on this machine, so npm start with local Redis, MariaDB and Azurite needs no keys', () => {
+    const local = parseSettings({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      MYSQL_URL: 'mysql://root@localhost:3306/test',
+      TABLES_CONNECTION: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;',
+    });
+    expect(local.signing.hmacKeysSource).toBe('development');
+    expect(parseSettings({ TABLES_CONNECTION: 'UseDevelopmentStorage=true' }).signing.hmacKeysSource).toBe('development');
+  });
 });
 
 describe('ADMIN_KEY_IDS', () => {

@@ -166,7 +166,7 @@ describe('parseSettings values', () => {
   });
 
   it('returns a deeply frozen object', () => {
-    const settings = parseSettings({ REDIS_URL: 'redis://cache:6379' });
+    const settings = parseSettings({ REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(Object.isFrozen(settings)).toBe(true);
     expect(() => {
       (settings as { port: number }).port = 1;
