@@ -61,7 +61,7 @@ describe('fairness admin routes', () => {
     expect((await release(request())).status).toBe(200);
     expect((await release(request())).status).toBe(409);
     expect(harness.sent.map((m) => [m.messageId, m.applicationProperties.verdict])).toEqual([[eventId, 'pass']]);
-    expect((await app.fairness.audit.entries('player_9')).map((e) => e.kind)).toEqual(['release']);
+    expect((await app.fairness.audit.entries({ playerId: 'player_9', limit: 10 })).items.map((e) => e.kind)).toEqual(['release']);
     const missing = randomUUID();
     expect((await release(signedRequest({ path: `/api/admin/quarantine/${missing}/release`, body: '', params: { eventId: missing } }))).status).toBe(404);
   });
