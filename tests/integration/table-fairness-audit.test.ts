@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateLegacyFairnessTables } from '../../src/adapters/tables/legacy-fairness-migration.js';
 import { createTableFairnessAudit } from '../../src/adapters/tables/table-fairness-audit.js';
 import { createTableStorage, type TableStorage } from '../../src/adapters/tables/table-storage.js';
 import type { QuarantinedEvent } from '../../src/core/fairness/audit.js';
@@ -87,5 +88,30 @@ describe('Table Storage fairness audit (Azurite)', () => {
       expect(query.filter).toMatch(/^PartitionKey eq '[^']+'/);
       expect(query.top).toBe(3);
     }
+  });
+
+  it('migrates the pre-#19 tables into the paged layout, and a rerun changes nothing', async () => {
+    const tables = storage();
+    const p = prefix();
+    const T0 = Date.UTC(2026, 10, 25, 8);
+    const item = quarantined('p1', T0);
+    const flag = { kind: 'flag' as const, playerId: 'p1', eventId: item.event.eventId, atMs: T0, verdict: item.verdict };
+    const block = { kind: 'admin-block' as const, playerId: 'p1', atMs: T0 + 5, untilMs: T0 + 60_005, reason: 'r', by: 'ops' };
+    // The old layout, written as the old adapter did.
+    await tables.ensureTable(`${p}Audit`);
+    await tables.ensureTable(`${p}Quarantine`);
+    const pad = (ms: number) => String(ms).padStart(15, '0');
+    await tables.tableClient(`${p}Audit`).createEntity({ partitionKey: 'p1', rowKey: `${pad(T0)}-flag-${flag.eventId}`, json: JSON.stringify(flag) });
+    await tables.tableClient(`${p}Audit`).createEntity({ partitionKey: 'p1', rowKey: `${pad(T0 + 5)}-admin-block`, json: JSON.stringify(block) });
+    const released = { atMs: T0 + 9, by: 'ops' };
+    await tables.tableClient(`${p}Quarantine`).createEntity({ partitionKey: 'p1', rowKey: item.event.eventId, json: JSON.stringify(item), quarantinedAtMs: T0, released: JSON.stringify(released) });
+
+    const first = await migrateLegacyFairnessTables({ tables, prefix: p });
+    expect(first).toEqual({ auditEntries: 2, quarantined: 1, released: 1 });
+    expect(await migrateLegacyFairnessTables({ tables, prefix: p })).toEqual(first);
+    const audit = createTableFairnessAudit({ tables, prefix: p });
+    expect(await audit.entries({ playerId: 'p1', limit: 10 })).toEqual({ items: [block, flag] });
+    expect(await audit.findQuarantined(item.event.eventId)).toEqual({ ...item, released });
+    expect((await audit.listQuarantine({ limit: 10 })).items).toEqual([{ ...item, released }]);
   });
 });
