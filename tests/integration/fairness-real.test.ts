@@ -43,9 +43,10 @@ integrationSuite('fairness on real Redis and Azurite', ['redis'], (urls) => {
       await bus.send('liveops-ingress', [bossKill(playerId, points)]);
       await bus.idle();
     }
-    const quarantined = await app.fairness.audit.listQuarantine({ playerId, limit: 10 });
+    const { items: quarantined } = await app.fairness.audit.listQuarantine({ playerId, limit: 10 });
     expect(quarantined.map((q) => q.verdict.value).sort()).toEqual([15_000, 16_000, 17_000]);
-    expect((await app.fairness.audit.entries(playerId)).map((e) => e.kind)).toEqual(['flag', 'flag', 'flag', 'sanction']);
+    // Newest first: the sanction shares its flag's time and is listed before it.
+    expect((await app.fairness.audit.entries({ playerId, limit: 10 })).items.map((e) => e.kind)).toEqual(['sanction', 'flag', 'flag', 'flag']);
 
     const post = handlerOf(postEvent, { ...app, now: () => Date.now() });
     const body = { eventId: randomUUID(), type: 'boss_kill', playerId, ts: Date.now(), payload: { bossId: 'dragon', tier: 3, points: 1500 } };

@@ -1,8 +1,12 @@
-import { auditEntryId, type AuditEntry, type FairnessAudit, type QuarantinedEvent } from '../../core/fairness/audit.js';
+import { randomBytes } from 'node:crypto';
+import { AuditConflictError, sameAuditEntry, sameQuarantinedEvent, type AuditEntry, type FairnessAudit, type QuarantinedEvent } from '../../core/fairness/audit.js';
+import { auditEntryKey, quarantineKey, type KeyPage } from '../../core/fairness/audit-keys.js';
 
 /** The embedded twin of the Table Storage audit; the contract suite holds both to one behaviour. */
 export class MemoryFairnessAudit implements FairnessAudit {
+  /** playerId → key → entry, like the Table Storage partitions. */
   readonly #entries = new Map<string, Map<string, AuditEntry>>();
+  /** eventId → item; the key is computed from the item, like the table's index row. */
   readonly #quarantine = new Map<string, QuarantinedEvent>();
 
   record(entry: AuditEntry): Promise<void> {
@@ -11,26 +15,27 @@ export class MemoryFairnessAudit implements FairnessAudit {
       player = new Map();
       this.#entries.set(entry.playerId, player);
     }
-    const id = auditEntryId(entry);
-    if (!player.has(id)) player.set(id, entry);
+    const key = auditEntryKey(entry, randomBytes(8).toString('hex'));
+    const existing = player.get(key);
+    if (existing === undefined) player.set(key, entry);
+    else if (!sameAuditEntry(existing, entry)) return Promise.reject(new AuditConflictError({ store: 'audit', key }));
     return Promise.resolve();
   }
 
-  entries(playerId: string): Promise<AuditEntry[]> {
-    const player = this.#entries.get(playerId) ?? new Map<string, AuditEntry>();
-    return Promise.resolve([...player.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e));
+  entries(options: { playerId: string; limit: number; after?: string }): Promise<KeyPage<AuditEntry>> {
+    return Promise.resolve(page([...(this.#entries.get(options.playerId) ?? new Map<string, AuditEntry>())], options));
   }
 
   quarantine(item: QuarantinedEvent): Promise<void> {
-    if (!this.#quarantine.has(item.event.eventId)) this.#quarantine.set(item.event.eventId, item);
+    const existing = this.#quarantine.get(item.event.eventId);
+    if (existing === undefined) this.#quarantine.set(item.event.eventId, item);
+    else if (!sameQuarantinedEvent(existing, item)) return Promise.reject(new AuditConflictError({ store: 'quarantine', key: item.event.eventId }));
     return Promise.resolve();
   }
 
-  listQuarantine(options: { playerId?: string; limit: number }): Promise<QuarantinedEvent[]> {
-    const items = [...this.#quarantine.values()]
-      .filter((q) => options.playerId === undefined || q.event.playerId === options.playerId)
-      .sort((a, b) => b.quarantinedAtMs - a.quarantinedAtMs || a.event.eventId.localeCompare(b.event.eventId));
-    return Promise.resolve(items.slice(0, options.limit));
+  listQuarantine(options: { playerId?: string; limit: number; after?: string }): Promise<KeyPage<QuarantinedEvent>> {
+    const items = [...this.#quarantine.values()].filter((q) => options.playerId === undefined || q.event.playerId === options.playerId);
+    return Promise.resolve(page(items.map((q) => [quarantineKey(q), q] as const), options));
   }
 
   markReleased(options: { eventId: string; atMs: number; by: string }): Promise<{ outcome: 'released' | 'already' | 'missing'; item?: QuarantinedEvent }> {
@@ -45,4 +50,13 @@ export class MemoryFairnessAudit implements FairnessAudit {
   findQuarantined(eventId: string): Promise<QuarantinedEvent | undefined> {
     return Promise.resolve(this.#quarantine.get(eventId));
   }
+}
+
+/** The rows after `after` in ascending key order, at most `limit`, as Table Storage would serve them. */
+function page<T>(rows: readonly (readonly [string, T])[], options: { readonly limit: number; readonly after?: string }): KeyPage<T> {
+  const after = options.after;
+  const sorted = rows.filter(([key]) => after === undefined || key > after).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const served = sorted.slice(0, options.limit);
+  const last = served.at(-1);
+  return sorted.length > options.limit && last !== undefined ? { items: served.map(([, v]) => v), next: last[0] } : { items: served.map(([, v]) => v) };
 }

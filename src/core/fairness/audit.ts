@@ -1,4 +1,6 @@
 import type { AcceptedEvent } from '../ingestion/envelope.js';
+import { canonicalJson } from '../ingestion/event-digest.js';
+import type { KeyPage } from './audit-keys.js';
 import type { Verdict } from './verdict.js';
 
 /** One auditable fairness fact about a player. */
@@ -19,34 +21,48 @@ export interface QuarantinedEvent {
 
 /**
  * The audit trail and the quarantine (Table Storage in production, memory in the embedded
- * default). Writes are idempotent: the same fact written twice (a redelivery) is stored once.
+ * default). Writes are idempotent: the same fact written twice (a redelivery) is stored once; a
+ * *different* fact under the key of a stored one is an {@link AuditConflictError}, never dropped.
+ * Listings are pages in key order (`audit-keys.ts`), newest first: `after` is the `next` of the
+ * previous page, and a page never reads more than `limit` + 1 rows.
  */
 export interface FairnessAudit {
   record(entry: AuditEntry): Promise<void>;
-  /** A player's entries, oldest first. */
-  entries(playerId: string): Promise<AuditEntry[]>;
+  /** A player's entries, newest first. */
+  entries(options: { readonly playerId: string; readonly limit: number; readonly after?: string }): Promise<KeyPage<AuditEntry>>;
+  /** Stores a flagged event once per eventId (the first write wins; a redelivery is a no-op). */
   quarantine(item: QuarantinedEvent): Promise<void>;
   /** Quarantined events, newest first; one player's when `playerId` is given. */
-  listQuarantine(options: { readonly playerId?: string; readonly limit: number }): Promise<QuarantinedEvent[]>;
+  listQuarantine(options: { readonly playerId?: string; readonly limit: number; readonly after?: string }): Promise<KeyPage<QuarantinedEvent>>;
   /**
    * Marks a quarantined event released, exactly once: `released` for the caller that did it,
    * `already` if someone did before, `missing` if no such event is quarantined.
    */
   markReleased(options: { readonly eventId: string; readonly atMs: number; readonly by: string }): Promise<{ readonly outcome: 'released' | 'already' | 'missing'; readonly item?: QuarantinedEvent }>;
-  /** A quarantined event by id. */
+  /** A quarantined event by id (a point read, not a scan). */
   findQuarantined(eventId: string): Promise<QuarantinedEvent | undefined>;
 }
 
-/** Stable id of an entry, so a rewrite of the same fact lands on the same row. */
-export function auditEntryId(entry: AuditEntry): string {
-  const at = String(entry.atMs).padStart(15, '0');
-  switch (entry.kind) {
-    case 'flag':
-    case 'sanction':
-    case 'release':
-      return `${at}-${entry.kind}-${entry.eventId}`;
-    case 'admin-block':
-    case 'admin-unblock':
-      return `${at}-${entry.kind}`;
+/**
+ * Two different facts under one key: not a redelivery, so the first must not silently win (issue
+ * #19 item 3). It propagates as a bug (500 / a retried message) and names the key, not the data.
+ */
+export class AuditConflictError extends Error {
+  readonly key: string;
+
+  constructor(options: { readonly store: 'audit' | 'quarantine'; readonly key: string }) {
+    super(`${options.store}: a different record already exists under key ${options.key}`);
+    this.name = 'AuditConflictError';
+    this.key = options.key;
   }
+}
+
+/** Whether a second quarantine write is the same flagged event (a redelivery or a re-sent copy). */
+export function sameQuarantinedEvent(a: QuarantinedEvent, b: QuarantinedEvent): boolean {
+  return canonicalJson({ event: a.event, verdict: a.verdict }) === canonicalJson({ event: b.event, verdict: b.verdict });
+}
+
+/** Whether a second audit write is the same fact (a redelivery), independent of key order. */
+export function sameAuditEntry(a: AuditEntry, b: AuditEntry): boolean {
+  return canonicalJson(a) === canonicalJson(b);
 }

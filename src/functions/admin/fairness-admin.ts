@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ClientError, DependencyUnavailableError, problems } from '../../core/errors/errors.js';
+import { KEY_PATTERNS } from '../../core/fairness/audit-keys.js';
 import { toVerifiedMessage } from '../../core/fairness/gate.js';
+import { decodeCursor, encodeCursor } from '../../core/fairness/page-cursor.js';
 import { PLAYER_ID } from '../../core/ingestion/envelope.js';
 import { httpFunction, json } from '../http/http-function.js';
 import { adminRoute } from './admin-route.js';
@@ -8,10 +10,29 @@ import { adminRoute } from './admin-route.js';
 const MAX_BLOCK_S = 365 * 24 * 3600;
 const blockBody = z.strictObject({ seconds: z.int().min(1).max(MAX_BLOCK_S), reason: z.string().min(1).max(500) });
 const unblockBody = z.strictObject({ reason: z.string().min(1).max(500) });
-const quarantineQuery = z.object({
-  playerId: z.string().regex(PLAYER_ID).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
+/** Pages of the admin listings (issue #19 item 5): every read is bounded by `limit`. */
+const MAX_PAGE = 200;
+const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+  cursor: z.string().max(512).optional().describe('the `next` of the previous page'),
+};
+const quarantineQuery = z.object({ playerId: z.string().regex(PLAYER_ID).optional(), ...pageQuery });
+const fairnessQuery = z.object(pageQuery);
+
+function parseQuery<T>(schema: z.ZodType<T>, query: URLSearchParams): T {
+  const parsed = schema.safeParse(Object.fromEntries(query.entries()));
+  if (!parsed.success) throw problems.validation(parsed.error.issues.map((issue) => ({ path: `query.${issue.path.join('.')}`, message: issue.message })));
+  return parsed.data;
+}
+
+/** The port's position key in, an opaque cursor bound to this listing out (`null`: last page). */
+function pager(options: { readonly scope: string; readonly keyPattern: RegExp; readonly cursor: string | undefined }): { readonly after?: string; readonly next: (key: string | undefined) => string | null } {
+  const { scope, keyPattern, cursor } = options;
+  return {
+    ...(cursor === undefined ? {} : { after: decodeCursor(cursor, { scope, keyPattern }) }),
+    next: (key) => (key === undefined ? null : encodeCursor({ scope, after: key })),
+  };
+}
 
 function playerIdOf(params: Record<string, string>): string {
   const playerId = params.playerId ?? '';
@@ -32,19 +53,28 @@ export const adminPlayerFairness = httpFunction({
   route: 'admin/players/{playerId}/fairness',
   methods: ['GET'],
   authLevel: 'anonymous',
-  docs: { summary: "A player's fairness record: flags, sanctions, current block", tags: ['admin'], auth: 'admin', responses: { 200: { description: '`{flags, sanctions, blockedUntil?}`' }, ...ADMIN_REFUSALS } },
+  docs: {
+    summary: "A player's fairness record, one page of audit entries newest first: flags, sanctions, current block",
+    tags: ['admin'],
+    auth: 'admin',
+    query: () => fairnessQuery,
+    responses: { 200: { description: '`{flags, sanctions, blockedUntil?, next}`; `next` is the cursor of the next page, `null` on the last' }, ...ADMIN_REFUSALS },
+  },
   build: adminRoute({
     handle: async ({ app, request }) => {
       const playerId = playerIdOf(request.params);
-      const [entries, sanction] = await Promise.all([
-        app.fairness.audit.entries(playerId),
+      const query = parseQuery(fairnessQuery, request.query);
+      const { next, ...position } = pager({ scope: `audit:${playerId}`, keyPattern: KEY_PATTERNS.audit, cursor: query.cursor });
+      const [page, sanction] = await Promise.all([
+        app.fairness.audit.entries({ playerId, limit: query.limit, ...position }),
         app.stores.sanctions.activeSanction({ playerId, nowMs: app.now() }),
       ]);
       return json(200, {
         playerId,
-        flags: entries.filter((e) => e.kind === 'flag'),
-        sanctions: entries.filter((e) => e.kind !== 'flag'),
+        flags: page.items.filter((e) => e.kind === 'flag'),
+        sanctions: page.items.filter((e) => e.kind !== 'flag'),
         ...(sanction === undefined ? {} : { blockedUntil: new Date(sanction.blockedUntilMs).toISOString(), blockReason: sanction.reason }),
+        next: next(page.next),
       });
     },
   }),
@@ -89,19 +119,20 @@ export const adminUnblockPlayer = httpFunction({
   }),
 });
 
-/** `GET /api/admin/quarantine?playerId=&limit=`: quarantined events, newest first. */
+/** `GET /api/admin/quarantine?playerId=&limit=&cursor=`: one page of quarantined events, newest first. */
 export const adminListQuarantine = httpFunction({
   name: 'adminListQuarantine',
   route: 'admin/quarantine',
   methods: ['GET'],
   authLevel: 'anonymous',
-  docs: { summary: 'Quarantined events, newest first', tags: ['admin'], auth: 'admin', query: () => quarantineQuery, responses: { 200: { description: '`{items:[{event, verdict, quarantinedAt, released?}]}`' }, ...ADMIN_REFUSALS } },
+  docs: { summary: 'Quarantined events, newest first', tags: ['admin'], auth: 'admin', query: () => quarantineQuery, responses: { 200: { description: '`{items:[{event, verdict, traceparent, quarantinedAtMs, released?}], next}`; `next` is the cursor of the next page, `null` on the last' }, ...ADMIN_REFUSALS } },
   build: adminRoute({
     handle: async ({ app, request }) => {
-      const query = quarantineQuery.safeParse(Object.fromEntries(request.query.entries()));
-      if (!query.success) throw problems.validation(query.error.issues.map((issue) => ({ path: `query.${issue.path.join('.')}`, message: issue.message })));
-      const items = await app.fairness.audit.listQuarantine({ limit: query.data.limit, ...(query.data.playerId === undefined ? {} : { playerId: query.data.playerId }) });
-      return json(200, { items });
+      const query = parseQuery(quarantineQuery, request.query);
+      const { playerId } = query;
+      const { next, ...position } = pager({ scope: playerId === undefined ? 'quarantine:*' : `quarantine:${playerId}`, keyPattern: KEY_PATTERNS.quarantine, cursor: query.cursor });
+      const page = await app.fairness.audit.listQuarantine({ limit: query.limit, ...position, ...(playerId === undefined ? {} : { playerId }) });
+      return json(200, { items: page.items, next: next(page.next) });
     },
   }),
 });

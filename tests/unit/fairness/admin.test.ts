@@ -61,8 +61,55 @@ describe('fairness admin routes', () => {
     expect((await release(request())).status).toBe(200);
     expect((await release(request())).status).toBe(409);
     expect(harness.sent.map((m) => [m.messageId, m.applicationProperties.verdict])).toEqual([[eventId, 'pass']]);
-    expect((await app.fairness.audit.entries('player_9')).map((e) => e.kind)).toEqual(['release']);
+    expect((await app.fairness.audit.entries({ playerId: 'player_9', limit: 10 })).items.map((e) => e.kind)).toEqual(['release']);
     const missing = randomUUID();
     expect((await release(signedRequest({ path: `/api/admin/quarantine/${missing}/release`, body: '', params: { eventId: missing } }))).status).toBe(404);
+  });
+
+  it('pages the quarantine and a player\'s record with limit, cursor and next, and refuses a foreign or forged cursor (#19 item 5)', async () => {
+    const { app } = gatewayHarness(ENV);
+    const ids = [0, 1, 2].map((i) => {
+      const eventId = randomUUID();
+      return { eventId, atMs: NOW_MS + i };
+    });
+    for (const { eventId, atMs } of ids) {
+      await app.fairness.audit.quarantine({
+        event: { eventId, type: 'boss_kill', playerId: 'player_9', ts: atMs, season: 1, payload: { bossId: 'dragon', tier: 3, points: 15_000 } },
+        verdict: { kind: 'flag', rule: 'anomaly', value: 15_000, statistic: 40, threshold: 3.5 },
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        quarantinedAtMs: atMs,
+      });
+      await app.fairness.audit.record({ kind: 'flag', playerId: 'player_9', eventId, atMs, verdict: { kind: 'flag', rule: 'anomaly', value: 15_000, statistic: 40, threshold: 3.5 } });
+    }
+    const list = handlerOf(adminListQuarantine, app);
+    const get = (query: string) => list(signedRequest({ method: 'GET', path: `/api/admin/quarantine${query}`, body: '' }));
+    const eventIds = (body: Record<string, unknown>) => (body.items as { event: { eventId: string } }[]).map((i) => i.event.eventId);
+
+    const first = (await get('?limit=2')).json();
+    expect(eventIds(first)).toEqual([ids[2]?.eventId, ids[1]?.eventId]);
+    expect(typeof first.next).toBe('string');
+    const second = (await get(`?limit=2&cursor=${String(first.next)}`)).json();
+    expect(eventIds(second)).toEqual([ids[0]?.eventId]);
+    expect(second.next).toBeNull();
+
+    // A cursor of the all-players listing does not silently restart a per-player one.
+    const foreign = await get(`?playerId=player_9&limit=2&cursor=${String(first.next)}`);
+    expect(foreign.status).toBe(400);
+    expect(foreign.json().type).toBe('urn:liveops:problem:validation');
+    for (const bad of ['not-a-cursor!', Buffer.from('{"s":"quarantine:*","k":"x"}').toString('base64url')]) {
+      const res = await get(`?cursor=${encodeURIComponent(bad)}`);
+      expect(res.status, bad).toBe(400);
+      expect((res.json().errors as { path: string }[]).map((e) => e.path)).toEqual(['query.cursor']);
+    }
+    expect((await get('?limit=201')).status).toBe(400);
+
+    const record = handlerOf(adminPlayerFairness, app);
+    const fairness = (query: string) => record(signedRequest({ method: 'GET', path: `/api/admin/players/player_9/fairness${query}`, body: '', params: { playerId: 'player_9' } }));
+    const page = (await fairness('?limit=2')).json();
+    expect((page.flags as { eventId: string }[]).map((f) => f.eventId)).toEqual([ids[2]?.eventId, ids[1]?.eventId]);
+    const rest = (await fairness(`?limit=2&cursor=${String(page.next)}`)).json();
+    expect((rest.flags as { eventId: string }[]).map((f) => f.eventId)).toEqual([ids[0]?.eventId]);
+    expect(rest.next).toBeNull();
+    expect((await fairness(`?cursor=${String(first.next)}`)).status).toBe(400);
   });
 });

@@ -56,9 +56,9 @@ describe('fairness function on the embedded bus', () => {
     const spike = bossKill('spiker', 15_000);
     await sendEach(bus, [spike]);
     expect(verified.map((m) => m.messageId)).not.toContain(spike.messageId);
-    const [quarantined] = await app.fairness.audit.listQuarantine({ playerId: 'spiker', limit: 10 });
+    const [quarantined] = (await app.fairness.audit.listQuarantine({ playerId: 'spiker', limit: 10 })).items;
     expect(quarantined).toMatchObject({ event: { eventId: spike.messageId }, verdict: { kind: 'flag', rule: 'anomaly', value: 15_000, threshold: 3.5 } });
-    expect((await app.fairness.audit.entries('spiker')).map((e) => e.kind)).toEqual(['flag']);
+    expect((await app.fairness.audit.entries({ playerId: 'spiker', limit: 10 })).items.map((e) => e.kind)).toEqual(['flag']);
   });
 
   it('judges a new player against the population', async () => {
@@ -66,7 +66,7 @@ describe('fairness function on the embedded bus', () => {
     // The population sample counts once it holds 10 × FAIRNESS_MIN_HISTORY values.
     await sendEach(bus, Array.from({ length: 110 }, (_, i) => bossKill(`crowd_${i}`, HONEST[i % HONEST.length] ?? 1500)));
     await sendEach(bus, [bossKill('newbie', 20_000)]);
-    expect((await app.fairness.audit.listQuarantine({ playerId: 'newbie', limit: 1 }))[0]?.verdict.rule).toBe('anomaly-population');
+    expect((await app.fairness.audit.listQuarantine({ playerId: 'newbie', limit: 1 })).items[0]?.verdict.rule).toBe('anomaly-population');
   });
 
   it('drops a flood beyond FLOOD_MAX_PER_SEC and counts it', async () => {
@@ -83,7 +83,8 @@ describe('fairness function on the embedded bus', () => {
     await sendEach(bus, [bossKill('cheater', 15_000), bossKill('cheater', 16_000), bossKill('cheater', 17_000)]);
     const sanction = await app.stores.sanctions.activeSanction({ playerId: 'cheater', nowMs: Date.now() });
     expect(sanction?.reason).toMatch(/^3 flags within 3600 s/);
-    expect((await app.fairness.audit.entries('cheater')).map((e) => e.kind)).toEqual(['flag', 'flag', 'flag', 'sanction']);
+    // Newest first: the sanction shares its flag's time and is listed before it.
+    expect((await app.fairness.audit.entries({ playerId: 'cheater', limit: 10 })).items.map((e) => e.kind)).toEqual(['sanction', 'flag', 'flag', 'flag']);
 
     const post = handlerOf(postEvent, { ...app, now: () => Date.now() });
     const event = (): Record<string, unknown> => ({ eventId: randomUUID(), type: 'boss_kill', playerId: 'cheater', ts: Date.now(), payload: { bossId: 'dragon', tier: 3, points: 1500 } });
