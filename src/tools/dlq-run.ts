@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DeadLetterAccess } from '../core/messaging/dead-letter-replay.js';
 import { matchesFilter, replayDeadLetters } from '../core/messaging/dead-letter-replay.js';
 import { signRequest } from '../core/ingestion/signing.js';
@@ -31,11 +32,22 @@ export async function runAgainstEmbedded(options: { readonly command: DlqCommand
   const { command, connection } = options;
   const call = options.fetch ?? fetch;
   const signed = async (method: 'GET' | 'POST', path: string, query: string, body: string): Promise<unknown> => {
-    const signature = signRequest({ kid: connection.kid, key: Buffer.from(connection.key), t: Math.floor(options.nowMs / 1000), method, path, body: Buffer.from(body) });
+    // The signature covers the path with its query as sent (DESIGN §2), and an admin write's
+    // Idempotency-Key as a sixth line: one fresh key per command, so a rerun is a new replay.
+    const idempotencyKey = method === 'POST' ? randomUUID() : undefined;
+    const signature = signRequest({
+      kid: connection.kid,
+      key: Buffer.from(connection.key),
+      t: Math.floor(options.nowMs / 1000),
+      method,
+      path: `${path}${query}`,
+      body: Buffer.from(body),
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    });
     const url = new URL(`${path}${query}`, connection.url);
     const response = await call(url, {
       method,
-      headers: { 'content-type': 'application/json', 'x-signature': signature },
+      headers: { 'content-type': 'application/json', 'x-signature': signature, ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }) },
       ...(method === 'POST' ? { body } : {}),
     }).catch((error: unknown) => {
       // Not a bug: the host is not running, or the URL is wrong. One line, exit 1.

@@ -80,10 +80,21 @@ export function signedRequest(options: {
   readonly tS?: number;
   /** Sign these bytes instead of the body (to forge a mismatch). */
   readonly signBody?: string;
+  /**
+   * The Idempotency-Key header, signed as the admin writes' sixth line. Default: a fresh key on an
+   * admin write (they require one, DESIGN §2), none elsewhere; `null` sends none.
+   */
+  readonly idempotencyKey?: string | null;
+  /** Sign this Idempotency-Key instead of the one sent (`null`: sign none), to forge a mismatch. */
+  readonly signIdempotencyKey?: string | null;
 }): HttpRequest {
   const path = options.path ?? '/api/events';
   const raw = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const adminWrite = (options.method ?? 'POST') === 'POST' && path.startsWith('/api/admin/');
+  const idempotencyKey = options.idempotencyKey === undefined ? (adminWrite ? randomUUID() : null) : options.idempotencyKey;
+  const signedKey = options.signIdempotencyKey === undefined ? (adminWrite ? idempotencyKey : null) : options.signIdempotencyKey;
   const signature = signRequest({
+    ...(signedKey === null ? {} : { idempotencyKey: signedKey }),
     kid: options.kid ?? 'dev',
     key: Buffer.from(options.key ?? DEVELOPMENT_HMAC_KEY),
     t: options.tS ?? Math.floor(NOW_MS / 1000),
@@ -95,7 +106,7 @@ export function signedRequest(options: {
   return new HttpRequest({
     method,
     url: `http://localhost:7071${path}`,
-    headers: { 'content-type': 'application/json', 'x-signature': signature, ...options.headers },
+    headers: { 'content-type': 'application/json', 'x-signature': signature, ...(idempotencyKey === null ? {} : { 'Idempotency-Key': idempotencyKey }), ...options.headers },
     ...(options.params === undefined ? {} : { params: options.params }),
     ...(method === 'GET' ? {} : { body: { string: raw } }),
   });

@@ -180,6 +180,13 @@ export const problems = {
       status: 422,
       detail: 'This Idempotency-Key was used for a different request',
     }),
+  idempotencyKeyRequired: (): ClientError =>
+    new ClientError({
+      type: 'idempotency-key-required',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'Admin writes need an Idempotency-Key header, signed as the last line of the signature (DESIGN §2)',
+    }),
   serviceShuttingDown: (): ClientError =>
     new ClientError({
       type: 'shutting-down',

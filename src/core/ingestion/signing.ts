@@ -4,7 +4,10 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
  * Request signing (DESIGN §2):
  *   X-Signature: t=<unix seconds>,kid=<key id>,v1=<hex>
  *   v1 = hex(HMAC-SHA256(key[kid], "v1\n" + t + "\n" + METHOD + "\n" + path + "\n" + hex(SHA-256(body))))
- * `path` is the request path with its query string exactly as sent. Shared by the gateway (verify),
+ * `path` is the request path with its query string exactly as sent. Admin writes (every admin route
+ * but GET) add a sixth line, "\n" + their Idempotency-Key: a captured admin request then cannot be
+ * sent again under a fresh key, so a replay within the signing window gets the stored answer
+ * instead of undoing a newer action (issue #19 item 3). Shared by the gateway (verify),
  * the TypeScript client, the CLI and the simulator (sign), so both sides build one canonical string.
  */
 export const SIGNATURE_HEADER = 'X-Signature';
@@ -16,6 +19,8 @@ export interface SigningInput {
   /** Path and query exactly as sent, e.g. `/api/events` or `/api/admin/quarantine?playerId=p1`. */
   readonly path: string;
   readonly body: Uint8Array;
+  /** The Idempotency-Key, signed as a sixth line; only admin writes sign one. */
+  readonly idempotencyKey?: string;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -25,7 +30,8 @@ export function sha256Hex(bytes: Uint8Array): string {
 /** `bodySha256Hex` may be given when the caller hashed the body already (the gateway needs it twice). */
 export function canonicalString(input: SigningInput & { readonly bodySha256Hex?: string }): string {
   const bodyHash = input.bodySha256Hex ?? sha256Hex(input.body);
-  return `v1\n${input.t}\n${input.method.toUpperCase()}\n${input.path}\n${bodyHash}`;
+  const head = `v1\n${input.t}\n${input.method.toUpperCase()}\n${input.path}\n${bodyHash}`;
+  return input.idempotencyKey === undefined ? head : `${head}\n${input.idempotencyKey}`;
 }
 
 export function signatureMac(key: Uint8Array, input: SigningInput & { readonly bodySha256Hex?: string }): string {
@@ -81,6 +87,8 @@ export function verifySignature(options: {
   readonly body: Uint8Array;
   /** sha256Hex(body), when the caller computed it already. */
   readonly bodySha256Hex?: string;
+  /** The Idempotency-Key the signature must cover (admin writes). */
+  readonly idempotencyKey?: string;
   /** Unix seconds. */
   readonly nowS: number;
   readonly toleranceS: number;
@@ -92,7 +100,14 @@ export function verifySignature(options: {
   if (key === undefined) return { ok: false, reason: 'unknown-key' };
   if (Math.abs(options.nowS - parsed.t) > options.toleranceS) return { ok: false, reason: 'stale' };
   const expected = Buffer.from(
-    signatureMac(key, { t: parsed.t, method: options.method, path: options.path, body: options.body, ...(options.bodySha256Hex === undefined ? {} : { bodySha256Hex: options.bodySha256Hex }) }),
+    signatureMac(key, {
+      t: parsed.t,
+      method: options.method,
+      path: options.path,
+      body: options.body,
+      ...(options.bodySha256Hex === undefined ? {} : { bodySha256Hex: options.bodySha256Hex }),
+      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+    }),
     'hex',
   );
   const given = Buffer.from(parsed.v1, 'hex');

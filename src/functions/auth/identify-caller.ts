@@ -14,7 +14,7 @@ export interface CallerCheck {
    * Throws the refusal's problem (401 token, 403 key) or a 503 when the token's keys are
    * unreachable.
    */
-  (options: { readonly request: HttpRequestView; readonly body: Uint8Array; readonly bodySha256Hex?: string; readonly path?: string; readonly nowMs: number }): Promise<Actor>;
+  (options: { readonly request: HttpRequestView; readonly body: Uint8Array; readonly bodySha256Hex?: string; readonly path?: string; readonly idempotencyKey?: string; readonly nowMs: number }): Promise<Actor>;
 }
 
 /** `identifyCaller({app, access})`: checks its options once, like the other middleware factories. */

@@ -6,7 +6,7 @@ import { signedPath } from './request-body.js';
 
 export interface SignatureCheck {
   /** The verified key id; throws 401, one problem type per reason. What the key may do is asked elsewhere. */
-  (options: { readonly request: HttpRequestView; readonly body: Uint8Array; readonly bodySha256Hex?: string; readonly path?: string; readonly nowMs: number }): string;
+  (options: { readonly request: HttpRequestView; readonly body: Uint8Array; readonly bodySha256Hex?: string; readonly path?: string; readonly idempotencyKey?: string; readonly nowMs: number }): string;
 }
 
 /**
@@ -17,7 +17,7 @@ export function verifySignature(options: { readonly keys: KeyRing; readonly tole
   const { keys, toleranceS } = options;
   if (!(Number.isInteger(toleranceS) && toleranceS > 0)) throw new Error('verifySignature: toleranceS must be a positive integer');
   if (keys.kids.length === 0) throw new Error('verifySignature: the key ring is empty');
-  return ({ request, body, bodySha256Hex, path, nowMs }) => {
+  return ({ request, body, bodySha256Hex, path, idempotencyKey, nowMs }) => {
     const verdict = verify({
       header: request.headers.get(SIGNATURE_HEADER),
       lookupKey: (kid) => keys.get(kid),
@@ -25,6 +25,7 @@ export function verifySignature(options: { readonly keys: KeyRing; readonly tole
       path: path ?? signedPath(request),
       body,
       ...(bodySha256Hex === undefined ? {} : { bodySha256Hex }),
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       nowS: Math.floor(nowMs / 1000),
       toleranceS,
     });

@@ -74,7 +74,11 @@ function operation(def: HttpFunctionDefinition, settings: Settings): JsonObject 
   if (docs.auth !== undefined) {
     parameters.push({ name: 'X-Signature', in: 'header', required: docs.auth !== 'player-read', description: 't=<unix seconds>,kid=<key id>,v1=<hex HMAC-SHA256> (DESIGN §2)', schema: { type: 'string' } });
   }
-  if (docs.idempotent === true) {
+  // Admin writes must send one, signed as the signature's sixth line (adminRoute, issue #19 item 3).
+  const adminWrite = docs.auth === 'admin' && def.options.methods.some((m) => m !== 'GET');
+  if (adminWrite) {
+    parameters.push({ name: 'Idempotency-Key', in: 'header', required: true, description: 'Signed as the sixth line of X-Signature; a replay answers the stored response (DESIGN §2)', schema: { type: 'string', minLength: 1, maxLength: 255 } });
+  } else if (docs.idempotent === true) {
     parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } });
   }
   const responses: JsonObject = {};

@@ -50,6 +50,16 @@ describe('GET /api/openapi.json', () => {
     expect(schemes('/api/leaderboards/{board}/{window}', 'get')).toBeUndefined();
   });
 
+  it('documents the Idempotency-Key as required on every admin write and on no admin read (issue #19 item 3)', () => {
+    const full = buildOpenApi({ definitions: functions, settings }) as { paths: Record<string, Record<string, { parameters?: { name: string; required: boolean }[] }>> };
+    const key = (path: string, method: string) => full.paths[path]?.[method]?.parameters?.find((p) => p.name === 'Idempotency-Key')?.required;
+    for (const path of ['/api/admin/players/{playerId}/block', '/api/admin/players/{playerId}/unblock', '/api/admin/quarantine/{eventId}/release', '/api/admin/receipts/{receiptId}/revoke', '/api/admin/leaderboards/snapshot']) {
+      expect(key(path, 'post'), path).toBe(true);
+    }
+    expect(key('/api/admin/quarantine', 'get')).toBeUndefined();
+    expect(key('/api/events', 'post')).toBe(false);
+  });
+
   it('is served by the openapi function', async () => {
     const { app } = testApp();
     const openapi = functions.find((f) => f.name === 'openapi');

@@ -27,8 +27,10 @@ describe('leaderboards on the embedded host', () => {
       expect((await fetch(url('/leaderboards/points/monthly'))).status).toBe(400);
       expect(((await (await fetch(url('/leaderboard?window=seasonal'))).json()) as { period: string }).period).toBe('S1');
       const path = '/api/admin/leaderboards/snapshot';
-      const signature = signRequest({ kid: 'dev', key: Buffer.from(DEVELOPMENT_HMAC_KEY), t: Math.floor(Date.now() / 1000), method: 'POST', path, body: Buffer.from('') });
-      const snapshot = await fetch(`${host.url}${path}`, { method: 'POST', headers: { 'x-signature': signature } });
+      // An admin write: its Idempotency-Key is signed as the sixth line (DESIGN §2).
+      const idempotencyKey = 'snapshot-1';
+      const signature = signRequest({ kid: 'dev', key: Buffer.from(DEVELOPMENT_HMAC_KEY), t: Math.floor(Date.now() / 1000), method: 'POST', path, body: Buffer.from(''), idempotencyKey });
+      const snapshot = await fetch(`${host.url}${path}`, { method: 'POST', headers: { 'x-signature': signature, 'idempotency-key': idempotencyKey } });
       expect(snapshot.status).toBe(200);
       expect(((await snapshot.json()) as { snapshots: unknown[] }).snapshots).toHaveLength(12);
     } finally {
