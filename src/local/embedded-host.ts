@@ -1,12 +1,14 @@
 import type { AppContext } from '../app/app-context.js';
 import type { FunctionDefinition, HttpFunctionDefinition, TimerFunctionDefinition } from '../functions/definition.js';
 import { startBusConsumers, type BusFunctionDefinition } from './bus-runner.js';
-import { startHttpServer, type ExtraRoute } from './http-server.js';
+import { startHttpServer, type ExtraRoute, type HttpTimeouts } from './http-server.js';
 import { startTimers } from './timer-runner.js';
 
 export interface EmbeddedHost {
   /** Base URL, e.g. `http://localhost:7071` (functions are under `/api`). */
   readonly url: string;
+  /** The address and port bound (LISTEN_ADDRESS, 127.0.0.1 by default). */
+  readonly address: { readonly address: string; readonly port: number };
   /**
    * Graceful stop: stop taking HTTP requests, bus messages and timer ticks, let in-flight work
    * finish (up to `graceMs`), then close every connection.
@@ -24,6 +26,7 @@ export async function startEmbeddedHost(options: {
   readonly port: number;
   readonly host?: string;
   readonly extraRoutes?: readonly ExtraRoute[];
+  readonly timeouts?: HttpTimeouts;
   /** Tests turn timers off to keep runs deterministic. */
   readonly timers?: boolean;
 }): Promise<EmbeddedHost> {
@@ -38,6 +41,7 @@ export async function startEmbeddedHost(options: {
     port: options.port,
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.extraRoutes === undefined ? {} : { extraRoutes: options.extraRoutes }),
+    ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
   });
   const consumers = startBusConsumers({ app, definitions: bus });
   const timers = startTimers({ app, definitions: options.timers === false ? [] : timerDefs });
@@ -45,6 +49,7 @@ export async function startEmbeddedHost(options: {
   let stopping: Promise<void> | undefined;
   return {
     url: server.url,
+    address: server.address,
     stop: (graceMs) =>
       (stopping ??= (async () => {
         await Promise.all([server.stop(graceMs), consumers.close(), timers.close()]);

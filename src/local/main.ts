@@ -22,8 +22,8 @@ async function main(): Promise<void> {
   const app = createAppContext({ settings, logger });
   await checkSchema(app);
 
-  const host = await startEmbeddedHost({ app, definitions: [...functions, ...embeddedDeadLetterFunctions], port: settings.port, extraRoutes: hostRoutes(app) });
-  logger.info(`http: embedded host on ${host.url}/api`, { part: 'http', mode: 'embedded' });
+  const host = await startEmbeddedHost({ app, definitions: [...functions, ...embeddedDeadLetterFunctions], port: settings.port, host: settings.listenAddress, extraRoutes: hostRoutes(app) });
+  logger.info(`http: embedded host on ${host.url}/api, listening on ${settings.listenAddress}`, { part: 'http', mode: 'embedded' });
   for (const p of describeParts(settings)) logger.info(`${p.part}: ${p.mode}, ${p.detail}`, { part: p.part, mode: p.mode });
 
   let signalled = false;

@@ -4,11 +4,15 @@ import type { Settings } from './types.js';
  * When the published development keys must not sign (issue #19 item 8): whenever the app talks
  * to a service that is not on this machine. A laptop with local Redis, MariaDB and Azurite keeps
  * `npm start` working with no keys; a pod pointed at Azure Cache for Redis, a MySQL VM or a
- * storage account is a deployment, and a key every cheater can read would sign its events.
+ * storage account is a deployment, and a key every cheater can read would sign its events. So is
+ * an embedded host listening beyond loopback (LISTEN_ADDRESS).
  * Returns the reason (for the start-up error) or undefined when the published keys may be used.
  */
-export function publishedKeysRefusal(services: Pick<Settings, 'bus' | 'redis' | 'mysql' | 'tables'>): string | undefined {
+export function publishedKeysRefusal(services: Pick<Settings, 'bus' | 'redis' | 'mysql' | 'tables' | 'listenAddress'>): string | undefined {
   if (services.bus.kind === 'servicebus') return 'BUS_KIND=servicebus';
+  // Issue #19 item 7: the embedded host reachable from the network with the published admin key
+  // is an open admin API for anyone on the LAN.
+  if (!isLoopbackAddress(services.listenAddress)) return `LISTEN_ADDRESS=${services.listenAddress} is reachable from other machines`;
   if (services.redis !== undefined && !isLocalUrl(services.redis.url)) return 'REDIS_URL points at another machine';
   if (services.mysql !== undefined && !isLocalUrl(services.mysql.url)) return 'MYSQL_URL points at another machine';
   const { tables } = services;
@@ -25,6 +29,11 @@ export function isLocalUrl(text: string): boolean {
   if (!URL.canParse(text)) return false;
   const host = new URL(text).hostname.toLowerCase();
   return LOOPBACK_NAMES.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** 127.0.0.0/8 or ::1: only this machine can connect. */
+export function isLoopbackAddress(address: string): boolean {
+  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
 }
 
 /** `UseDevelopmentStorage=true`, or a connection string whose TableEndpoint is on this machine. */

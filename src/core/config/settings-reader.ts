@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { SettingsProblem } from './settings-error.js';
 
@@ -80,6 +81,11 @@ export function oneOf<const V extends readonly [string, ...string[]]>(values: V)
     .string()
     .transform((s) => s.toLowerCase())
     .pipe(z.enum(values, { error: `must be one of ${values.join(', ')}` }));
+}
+
+/** An IPv4 or IPv6 address to bind to (`127.0.0.1`, `0.0.0.0`, `::1`); names are not resolved here. */
+export function ipAddress(): SettingSchema<string> {
+  return z.string().refine((s) => isIP(s) !== 0, { error: 'must be an IPv4 or IPv6 address, e.g. 127.0.0.1 or 0.0.0.0' });
 }
 
 function hasUrlShape(text: string, protocols: readonly string[]): boolean {

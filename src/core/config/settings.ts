@@ -32,6 +32,7 @@ import { deepFreeze } from './deep-freeze.js';
 import {
   createSettingsReader,
   integer,
+  ipAddress,
   oneOf,
   positiveNumber,
   sixFieldCron,
@@ -143,11 +144,13 @@ export function parseSettings(raw: RawSettings): Settings {
   // Read before the key rings: whether the published keys may sign depends on where these point.
   const databases = readDatabases(reader);
   const tables = readTables(reader);
-  const refusePublished = publishedKeysRefusal({ bus, ...databases, tables });
+  const listenAddress = reader.read('LISTEN_ADDRESS', ipAddress(), '127.0.0.1');
+  const refusePublished = publishedKeysRefusal({ bus, ...databases, tables, listenAddress });
   const toleranceS = int('SIGNATURE_TOLERANCE_S', { default: 300, max: DAY_S });
   const limits = readLimits(reader, toleranceS);
   const settings: Settings = {
     port: reader.read('PORT', integer({ min: 1, max: 65_535 }), 7071),
+    listenAddress,
     logLevel: reader.read('LOG_LEVEL', oneOf(['debug', 'info', 'warn', 'error']), 'info'),
     shutdownGraceS: int('SHUTDOWN_GRACE_S', { default: 25, max: 3600 }),
     signing: { ...readSigningKeys(reader, { refusePublished }), toleranceS },

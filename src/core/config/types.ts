@@ -9,6 +9,11 @@ import type { EventType } from '../ingestion/envelope.js';
  */
 export interface Settings {
   readonly port: number;
+  /**
+   * LISTEN_ADDRESS: where the embedded host (`npm start`) binds; 127.0.0.1 unless a container or
+   * a LAN test opts in with 0.0.0.0. The Functions host ignores it and binds its own.
+   */
+  readonly listenAddress: string;
   readonly logLevel: LogLevel;
   /** Seconds a graceful shutdown waits for in-flight work before closing connections anyway. */
   readonly shutdownGraceS: number;

@@ -87,6 +87,9 @@ export const problems = {
       status: 415,
       detail: 'Send the body as JSON with Content-Type: application/json',
     }),
+  /** A request the HTTP layer cannot route: an invalid Host or request target. */
+  badRequest: (detail: string): ClientError =>
+    new ClientError({ type: 'bad-request', title: 'Bad Request', status: 400, detail }),
   invalidJson: (): ClientError =>
     new ClientError({ type: 'invalid-json', title: 'Bad Request', status: 400, detail: 'The body is not valid JSON' }),
   /** At most MAX_FIELD_ERRORS errors are echoed, each bounded; `detail` counts them all. */

@@ -65,6 +65,15 @@ describe('HMAC_KEYS', () => {
     expect(problemsOf({ ...env, ...configuredReceipts })).toEqual([`HMAC_KEYS: the published development key is refused when ${why}`]);
   });
 
+  // Issue #19 item 7: an embedded host other machines can reach is an admin API for the LAN.
+  it('refuses them when the embedded host listens beyond loopback, and keeps them on 127.0.0.1 and ::1', () => {
+    expect(problemsOf({ LISTEN_ADDRESS: '0.0.0.0', ...configuredReceipts })).toEqual(['HMAC_KEYS: the published development key is refused when LISTEN_ADDRESS=0.0.0.0 is reachable from other machines']);
+    expect(parseSettings({ LISTEN_ADDRESS: '0.0.0.0', HMAC_KEYS: ring({ game: KEY_A }), ...configuredReceipts }).listenAddress).toBe('0.0.0.0');
+    expect(parseSettings({}).listenAddress).toBe('127.0.0.1');
+    expect(parseSettings({ LISTEN_ADDRESS: '::1' }).signing.hmacKeysSource).toBe('development');
+    expect(problemsOf({ LISTEN_ADDRESS: 'everywhere' })).toEqual(['LISTEN_ADDRESS: must be an IPv4 or IPv6 address, e.g. 127.0.0.1 or 0.0.0.0']);
+  });
+
   it('keeps them for services on this machine, so npm start with local Redis, MariaDB and Azurite needs no keys', () => {
     const local = parseSettings({
       REDIS_URL: 'redis://127.0.0.1:6379',
