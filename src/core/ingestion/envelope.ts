@@ -36,8 +36,28 @@ export function scoreFieldBounds(payloadMax: PayloadMax): Readonly<Record<EventT
   };
 }
 
-/** Seasons are positive integers; the bound only keeps garbage out. */
+/** Seasons are positive integers; the bound only keeps garbage out of the schema. */
 export const MAX_SEASON = 1_000_000;
+
+/**
+ * How far an event's season may be from SEASON_ID (issue #19 item 6): every season creates
+ * progress, inventory and leaderboard rows, so `season` 1..1e6 was a row factory. ±1 covers the
+ * rollover, when some replicas and clients already run the next season and late events of the
+ * previous one still arrive.
+ */
+export const SEASON_SLACK = 1;
+
+/** The seasons accepted while SEASON_ID is `currentSeason`. */
+export function seasonWindow(currentSeason: number): { readonly min: number; readonly max: number } {
+  return { min: Math.max(1, currentSeason - SEASON_SLACK), max: currentSeason + SEASON_SLACK };
+}
+
+/** The field error for a season outside {@link seasonWindow}, or undefined when it is inside. */
+export function seasonError(options: { readonly season: number; readonly currentSeason: number; readonly path: string }): FieldError | undefined {
+  const { min, max } = seasonWindow(options.currentSeason);
+  if (options.season >= min && options.season <= max) return undefined;
+  return { path: options.path, message: `season must be from ${min} to ${max} (SEASON_ID ${options.currentSeason} ± ${SEASON_SLACK})` };
+}
 
 export interface EnvelopeLimits {
   readonly payloadMax: PayloadMax;
@@ -129,7 +149,10 @@ export function validateEvent(options: {
   if (event.ts > options.nowMs + MAX_FUTURE_SKEW_MS) {
     return { ok: false, errors: [{ path: tsPath, message: `ts is more than ${MAX_FUTURE_SKEW_MS / 1000} s in the future` }] };
   }
-  return { ok: true, event: { ...event, season: event.season ?? options.currentSeason } };
+  const season = event.season ?? options.currentSeason;
+  const outOfSeason = seasonError({ season, currentSeason: options.currentSeason, path: [...prefix, 'season'].join('.') });
+  if (outOfSeason !== undefined) return { ok: false, errors: [outOfSeason] };
+  return { ok: true, event: { ...event, season } };
 }
 
 export function toFieldError(issue: z.core.$ZodIssue, prefix: readonly string[] = []): FieldError {

@@ -1,5 +1,5 @@
 import type { LeaderboardDefinition, LeaderboardWindow } from '../config/types.js';
-import type { AcceptedEvent } from '../ingestion/envelope.js';
+import { seasonWindow, type AcceptedEvent } from '../ingestion/envelope.js';
 import { maxScore, TIE_ENCODINGS, tieUnits } from './encoding.js';
 import type { PeriodCalendar } from './periods.js';
 import type { ScoreUpdate } from './ports.js';
@@ -57,7 +57,7 @@ export class UpdatePlanner {
           const base = { board: board.id, window, eventId: event.eventId, playerId: event.playerId };
           if (value === undefined) {
             skipped.push({ ...base, reason: 'invalid_value' });
-          } else if (window === 'seasonal' && event.season > this.options.seasonId + 1) {
+          } else if (window === 'seasonal' && event.season > seasonWindow(this.options.seasonId).max) {
             skipped.push({ ...base, reason: 'out_of_period' });
           } else {
             const update = this.#update({ event, board, window, value });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { counter } from '../../adapters/metrics/metrics.js';
 import type { AppContext } from '../../app/app-context.js';
 import { problems } from '../../core/errors/errors.js';
-import { PLAYER_ID } from '../../core/ingestion/envelope.js';
+import { PLAYER_ID, seasonError } from '../../core/ingestion/envelope.js';
 import { adminRoute, signedRoute } from '../admin/admin-route.js';
 import { mayAct } from '../../core/auth/access.js';
 import { toRefusalError } from '../../core/auth/refusals.js';
@@ -90,7 +90,11 @@ export const claimReward = httpFunction({
       handle: async ({ app: ctx, body, actor }) => {
         const refusal = mayAct({ actor, playerId: body.playerId, clientEventTypes: ctx.settings.playerTokens.clientEventTypes });
         if (refusal !== undefined) throw toRefusalError(refusal);
-        const result = await ctx.progression.claim({ playerId: body.playerId, rewardId: body.rewardId, season: body.season ?? ctx.settings.leaderboards.seasonId });
+        const currentSeason = ctx.settings.leaderboards.seasonId;
+        const season = body.season ?? currentSeason;
+        const outOfSeason = seasonError({ season, currentSeason, path: 'season' });
+        if (outOfSeason !== undefined) throw problems.validation([outOfSeason]);
+        const result = await ctx.progression.claim({ playerId: body.playerId, rewardId: body.rewardId, season });
         if (result.created) issued.inc({ kind: 'claim' });
         return json(result.created ? 201 : 200, { receiptId: result.receiptId, receipt: result.receipt });
       },
