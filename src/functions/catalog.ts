@@ -1,6 +1,7 @@
 import type { FunctionDefinition } from './definition.js';
 import { fairnessAdminFunctions } from './admin/fairness-admin.js';
 import { fairness } from './fairness/fairness.js';
+import { ledgerPruneTimer } from './progression/ledger-prune.js';
 import { progression } from './progression/progression.js';
 import { progressionRoutes } from './progression/routes.js';
 import { postEvent, postEventBatch } from './gateway/events.js';
@@ -23,6 +24,7 @@ export const functions: readonly FunctionDefinition[] = [
   ...fairnessAdminFunctions,
   progression,
   ...progressionRoutes,
+  ledgerPruneTimer,
   ...leaderboardFunctions,
   openApiFunction({ catalog: () => functions }),
 ];

@@ -7,6 +7,8 @@ import type { ProgressRepository, ReceiptRecord, ReceiptRepository } from '../..
 /** 2026-11-25T08:00:00Z */
 const T0 = Date.UTC(2026, 10, 25, 8);
 const fold = (events: readonly AcceptedEvent[]) => toDeltas(events, { bossXpFactor: 0.1 });
+/** MAX_ITEM_KINDS's default. */
+const KINDS = 1000;
 
 function xp(playerId: string, deltaXp: number, season = 1): AcceptedEvent {
   return { eventId: randomUUID(), type: 'progression', playerId, ts: T0, season, payload: { deltaXp, activity: 'quest' } };
@@ -14,8 +16,8 @@ function xp(playerId: string, deltaXp: number, season = 1): AcceptedEvent {
 function kill(playerId: string, tier: number, points: number): AcceptedEvent {
   return { eventId: randomUUID(), type: 'boss_kill', playerId, ts: T0, season: 1, payload: { bossId: 'dragon', tier, points } };
 }
-function drop(playerId: string, dropId: string): AcceptedEvent {
-  return { eventId: randomUUID(), type: 'drop_claimed', playerId, ts: T0, season: 1, payload: { dropId, weight: 0.5, source: 'chest' } };
+function drop(playerId: string, dropId: string, season = 1): AcceptedEvent {
+  return { eventId: randomUUID(), type: 'drop_claimed', playerId, ts: T0, season, payload: { dropId, weight: 0.5, source: 'chest' } };
 }
 
 export function progressRepositoryContract(name: string, make: () => Promise<ProgressRepository> | ProgressRepository): void {
@@ -23,7 +25,7 @@ export function progressRepositoryContract(name: string, make: () => Promise<Pro
     it('applies XP, boss kills (points × factor), best tier and drops; unknown players have no progress', async () => {
       const repo = await make();
       const p = `p_${randomUUID().slice(0, 8)}`;
-      const result = await repo.applyBatch({ events: [xp(p, 300), kill(p, 3, 1500), kill(p, 7, 10), drop(p, 'sword'), drop(p, 'sword'), xp(p, 5, 2)], toDeltas: fold, nowMs: T0 });
+      const result = await repo.applyBatch({ events: [xp(p, 300), kill(p, 3, 1500), kill(p, 7, 10), drop(p, 'sword'), drop(p, 'sword'), xp(p, 5, 2)], toDeltas: fold, maxItemKinds: KINDS, nowMs: T0 });
       expect(result).toMatchObject({ applied: 6, duplicates: 0 });
       expect(result.players).toEqual(expect.arrayContaining([{ playerId: p, season: 1 }, { playerId: p, season: 2 }]));
       expect(await repo.getProgress({ playerId: p, season: 1 })).toEqual({ playerId: p, season: 1, xp: 300 + 150 + 1, bossKills: 2, maxBossTier: 7, updatedAtMs: T0 });
@@ -35,7 +37,7 @@ export function progressRepositoryContract(name: string, make: () => Promise<Pro
     it('applies sixteen players\' batches concurrently without a deadlock', async () => {
       const repo = await make();
       const players = Array.from({ length: 16 }, () => `p_${randomUUID().slice(0, 8)}`);
-      const results = await Promise.all(players.map((p) => repo.applyBatch({ events: Array.from({ length: 50 }, () => xp(p, 2)), toDeltas: fold, nowMs: T0 })));
+      const results = await Promise.all(players.map((p) => repo.applyBatch({ events: Array.from({ length: 50 }, () => xp(p, 2)), toDeltas: fold, maxItemKinds: KINDS, nowMs: T0 })));
       expect(results.every((r) => r.applied === 50)).toBe(true);
       expect((await repo.getProgress({ playerId: players[0] ?? '', season: 1 }))?.xp).toBe(100);
     });
@@ -44,11 +46,44 @@ export function progressRepositoryContract(name: string, make: () => Promise<Pro
       const repo = await make();
       const p = `p_${randomUUID().slice(0, 8)}`;
       const batch = [xp(p, 100), xp(p, 200)];
-      await repo.applyBatch({ events: batch, toDeltas: fold, nowMs: T0 });
-      expect(await repo.applyBatch({ events: batch, toDeltas: fold, nowMs: T0 + 1 })).toMatchObject({ applied: 0, duplicates: 2 });
+      await repo.applyBatch({ events: batch, toDeltas: fold, maxItemKinds: KINDS, nowMs: T0 });
+      expect(await repo.applyBatch({ events: batch, toDeltas: fold, maxItemKinds: KINDS, nowMs: T0 + 1 })).toMatchObject({ applied: 0, duplicates: 2 });
       const more = xp(p, 50);
-      expect(await repo.applyBatch({ events: [...batch, more, more], toDeltas: fold, nowMs: T0 + 2 })).toMatchObject({ applied: 1, duplicates: 3 });
+      expect(await repo.applyBatch({ events: [...batch, more, more], toDeltas: fold, maxItemKinds: KINDS, nowMs: T0 + 2 })).toMatchObject({ applied: 1, duplicates: 3 });
       expect((await repo.getProgress({ playerId: p, season: 1 }))?.xp).toBe(350);
+    });
+
+    // Issue #19 item 6: each new dropId was a new inventory row.
+    it('holds at most maxItemKinds distinct items per player and season; held items still add up', async () => {
+      const repo = await make();
+      const p = `p_${randomUUID().slice(0, 8)}`;
+      const first = await repo.applyBatch({ events: ['a', 'b', 'a', 'c', 'd', 'e'].map((id) => drop(p, id)), toDeltas: fold, maxItemKinds: 3, nowMs: T0 });
+      expect(first).toMatchObject({ applied: 6, itemsRefused: 2 });
+      expect(await repo.getInventory({ playerId: p, season: 1 })).toEqual(new Map([['a', 2], ['b', 1], ['c', 1]]));
+      const second = await repo.applyBatch({ events: [drop(p, 'c'), drop(p, 'f'), drop(p, 'f'), drop(p, 'x', 2)], toDeltas: fold, maxItemKinds: 3, nowMs: T0 + 1 });
+      expect(second).toMatchObject({ applied: 4, itemsRefused: 2 });
+      expect(await repo.getInventory({ playerId: p, season: 1 })).toEqual(new Map([['a', 2], ['b', 1], ['c', 2]]));
+      // Another season counts its own kinds.
+      expect(await repo.getInventory({ playerId: p, season: 2 })).toEqual(new Map([['x', 1]]));
+    });
+
+    it('prunes ledger rows processed before the cutoff, oldest first, in batches of the given size', async () => {
+      const repo = await make();
+      // 2001, far before every other test's rows: the MySQL suite shares its ledger table.
+      const OLD = Date.UTC(2001, 0, 1);
+      const p = `p_${randomUUID().slice(0, 8)}`;
+      const old = [xp(p, 1), xp(p, 2), xp(p, 3)];
+      const young = xp(p, 4);
+      await repo.applyBatch({ events: old, toDeltas: fold, maxItemKinds: KINDS, nowMs: OLD });
+      await repo.applyBatch({ events: [young], toDeltas: fold, maxItemKinds: KINDS, nowMs: OLD + 2 * 86_400_000 });
+      const cutoff = OLD + 86_400_000;
+      expect(await repo.pruneLedger({ processedBeforeMs: cutoff, limit: 2 })).toBe(2);
+      expect(await repo.pruneLedger({ processedBeforeMs: cutoff, limit: 2 })).toBe(1);
+      expect(await repo.pruneLedger({ processedBeforeMs: cutoff, limit: 2 })).toBe(0);
+      // Forgotten: the pruned events would apply again (why the consumer refuses events this old),
+      // while the young one is still a duplicate.
+      const again = await repo.applyBatch({ events: [...old, young], toDeltas: fold, maxItemKinds: KINDS, nowMs: OLD + 3 * 86_400_000 });
+      expect(again).toMatchObject({ applied: 3, duplicates: 1 });
     });
   });
 }

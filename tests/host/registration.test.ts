@@ -47,10 +47,11 @@ describe('what src/functions/index.ts registers with the worker', () => {
     for (const name of ['fairness', 'progression', 'leaderboard']) expect(host.trigger(name).binding.dataType).toBeUndefined();
   });
 
-  it('gives the timer its cron setting and every HTTP function an anonymous trigger and an http output', () => {
+  it('gives each timer its cron setting and every HTTP function an anonymous trigger and an http output', () => {
     const timers = [...core.functions.values()].filter((f) => Object.values(f.metadata.bindings).some((b) => b.type === 'timerTrigger'));
-    expect(timers.map((t) => t.metadata.name)).toEqual(['snapshot']);
+    expect(timers.map((t) => t.metadata.name).sort()).toEqual(['ledgerPrune', 'snapshot']);
     expect(host.trigger('snapshot').binding).toMatchObject({ type: 'timerTrigger', schedule: '%SNAPSHOT_CRON%' });
+    expect(host.trigger('ledgerPrune').binding).toMatchObject({ type: 'timerTrigger', schedule: '%LEDGER_PRUNE_CRON%' });
     const http = [...core.functions.values()].filter((f) => Object.values(f.metadata.bindings).some((b) => b.type === 'httpTrigger'));
     expect(http.length).toBeGreaterThan(5);
     for (const f of http) {

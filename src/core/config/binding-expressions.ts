@@ -10,6 +10,7 @@ const BINDING_SETTINGS: Readonly<Record<string, (s: Settings) => string>> = {
   BUS_SUB_PROGRESSION: (s) => s.bus.progressionSubscription,
   BUS_SUB_LEADERBOARD: (s) => s.bus.leaderboardSubscription,
   SNAPSHOT_CRON: (s) => s.leaderboards.snapshotCron,
+  LEDGER_PRUNE_CRON: (s) => s.progression.ledgerPruneCron,
 };
 
 /** Replaces every `%NAME%` in `expression`; an unknown name is a programming error, named. */

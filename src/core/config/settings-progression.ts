@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { deepFreeze } from './deep-freeze.js';
-import { integer, positiveNumber, type SettingsReader, readJsonSetting } from './settings-reader.js';
+import { integer, positiveNumber, sixFieldCron, type SettingsReader, readJsonSetting } from './settings-reader.js';
+
+/** The shortest LEDGER_RETENTION_DAYS: one day more than the gateway's eventId memory. */
+export const MIN_LEDGER_RETENTION_DAYS = 8;
 import type { ProgressionSettings, RewardDefinition } from './types.js';
 
 /**
@@ -69,5 +72,10 @@ export function readProgression(reader: SettingsReader): ProgressionSettings {
     bossXpFactor: reader.read('BOSS_XP_FACTOR', positiveNumber(1000), 0.1),
     rewards: readRewards(reader),
     receiptTtlS: reader.read('RECEIPT_TTL_S', integer({ min: 60, max: 10 * 365 * 24 * 3600 }), 365 * 24 * 3600),
+    // At least 8 days: longer than the gateway's 7-day eventId memory, so a redelivery the gateway
+    // would still call a duplicate always meets its ledger row too.
+    ledgerRetentionDays: reader.read('LEDGER_RETENTION_DAYS', integer({ min: MIN_LEDGER_RETENTION_DAYS, max: 3650 }), 30),
+    ledgerPruneCron: reader.read('LEDGER_PRUNE_CRON', sixFieldCron, '0 40 * * * *'),
+    maxItemKinds: reader.read('MAX_ITEM_KINDS', integer({ min: 1, max: 100_000 }), 1000),
   };
 }

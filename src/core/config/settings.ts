@@ -166,6 +166,11 @@ export function parseSettings(raw: RawSettings): Settings {
     secrets: readSecretLocations(reader),
     telemetry: readTelemetrySettings(reader),
   };
+  // The consumer refuses events older than the ledger's memory (core/progression/ledger-retention.ts):
+  // every event the gateway accepts must be well inside it, with a day to spare for queues.
+  if (!reader.failed('LEDGER_RETENTION_DAYS') && !reader.failed('EVENT_MAX_AGE_S') && settings.progression.ledgerRetentionDays * DAY_S < settings.limits.eventMaxAgeS + DAY_S) {
+    reader.problem('LEDGER_RETENTION_DAYS', `must be at least EVENT_MAX_AGE_S plus one day (${Math.ceil(settings.limits.eventMaxAgeS / DAY_S) + 1} days here), or accepted events would be refused as too old`);
+  }
   if (reader.problems.length > 0) throw new SettingsError(reader.problems);
   return deepFreeze(settings);
 }

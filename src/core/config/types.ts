@@ -148,4 +148,13 @@ export interface ProgressionSettings {
   readonly rewards: readonly RewardDefinition[];
   /** How long a receipt is valid (RECEIPT_TTL_S). */
   readonly receiptTtlS: number;
+  /**
+   * LEDGER_RETENTION_DAYS: how long `processed_events` remembers an applied eventId. Events older
+   * than that (by `ts`) are dead-lettered by the consumer instead of applied (docs/progression.md).
+   */
+  readonly ledgerRetentionDays: number;
+  /** LEDGER_PRUNE_CRON: when the `ledgerPrune` timer deletes ledger rows past their retention. */
+  readonly ledgerPruneCron: string;
+  /** MAX_ITEM_KINDS: distinct inventory items one player may hold in one season (issue #19 item 6). */
+  readonly maxItemKinds: number;
 }

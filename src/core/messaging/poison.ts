@@ -35,6 +35,21 @@ export class PoisonMessageError extends Error {
   }
 }
 
+/**
+ * One error for several kinds of poison in a batch (a bus settles a batch with one error): the
+ * ids of all, the reasons joined with `+`. Every part must have handled the others.
+ */
+export function mergePoison(parts: readonly (PoisonMessageError | undefined)[]): PoisonMessageError | undefined {
+  const present = parts.filter((p): p is PoisonMessageError => p !== undefined);
+  if (present.length <= 1) return present[0];
+  return new PoisonMessageError({
+    messageIds: present.flatMap((p) => p.messageIds),
+    reason: present.map((p) => p.reason).join('+'),
+    description: present.map((p) => p.message).join('; ').slice(0, 1000),
+    othersHandled: present.every((p) => p.othersHandled),
+  });
+}
+
 /** Narrowing helper that also accepts errors from another copy of this module (duck-typed). */
 export function isPoisonMessageError(error: unknown): error is PoisonMessageError {
   if (error instanceof PoisonMessageError) return true;

@@ -17,6 +17,8 @@ export interface ApplyResult {
   readonly duplicates: number;
   /** The players whose rows the batch touched (new or not), for cache invalidation. */
   readonly players: readonly { readonly playerId: string; readonly season: number }[];
+  /** Drops not stored because their player-season already holds `maxItemKinds` other items. */
+  readonly itemsRefused: number;
 }
 
 /**
@@ -25,10 +27,22 @@ export interface ApplyResult {
  * changes nothing.
  */
 export interface ProgressRepository {
-  applyBatch(options: { readonly events: readonly AcceptedEvent[]; readonly toDeltas: (events: readonly AcceptedEvent[]) => ProgressDelta[]; readonly nowMs: number }): Promise<ApplyResult>;
+  applyBatch(options: {
+    readonly events: readonly AcceptedEvent[];
+    readonly toDeltas: (events: readonly AcceptedEvent[]) => ProgressDelta[];
+    readonly nowMs: number;
+    /** Distinct items one player-season may hold (MAX_ITEM_KINDS, {@link capItemKinds}). */
+    readonly maxItemKinds: number;
+  }): Promise<ApplyResult>;
   getProgress(options: { readonly playerId: string; readonly season: number }): Promise<PlayerProgress | undefined>;
   /** The player's inventory for a season: item → quantity. */
   getInventory(options: { readonly playerId: string; readonly season: number }): Promise<ReadonlyMap<string, number>>;
+  /**
+   * Deletes up to `limit` ledger rows processed before `processedBeforeMs`, oldest first; returns
+   * how many it deleted (fewer than `limit`: nothing older is left). One short statement per
+   * call, so a prune never holds locks long enough to stall the consumers.
+   */
+  pruneLedger(options: { readonly processedBeforeMs: number; readonly limit: number }): Promise<number>;
 }
 
 export interface ReceiptRecord {

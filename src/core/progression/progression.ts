@@ -10,6 +10,7 @@ import { toDeltas, type ProgressDelta } from './deltas.js';
 import type { GrantRequest, GrantResult, RewardGrants } from './grants.js';
 import { levelFor, type LevelInfo } from './levels.js';
 import type { PlayerProgress, ProgressCache, ProgressRepository, ReceiptRecord, ReceiptRepository } from './ports.js';
+import { pruneLedger, type PruneReport } from './ledger-retention.js';
 
 export interface ProgressionOptions {
   readonly progress: ProgressRepository;
@@ -37,6 +38,8 @@ export interface ApplyOutcome {
   readonly applied: number;
   readonly duplicates: number;
   readonly levelUps: number;
+  /** Drops not stored: their player-season holds MAX_ITEM_KINDS other items already. */
+  readonly itemsRefused: number;
 }
 
 /**
@@ -61,7 +64,7 @@ export class Progression implements RewardGrants {
     const { progress, settings } = this.#o;
     // The deltas of the attempt that committed (the repository may rerun its transaction).
     let committed: ProgressDelta[] = [];
-    const result = await progress.applyBatch({ events, toDeltas: (fresh) => (committed = toDeltas(fresh, settings)), nowMs: this.#o.now() });
+    const result = await progress.applyBatch({ events, toDeltas: (fresh) => (committed = toDeltas(fresh, settings)), nowMs: this.#o.now(), maxItemKinds: settings.maxItemKinds });
     await this.#o.cache?.invalidate(result.players);
     const gained = committed.filter((d) => d.xp > 0);
     const after = await Promise.all(gained.map((d) => progress.getProgress(d)));
@@ -70,7 +73,12 @@ export class Progression implements RewardGrants {
       const xp = after[i]?.xp ?? d.xp;
       levelUps += levelFor(xp, settings).level - levelFor(xp - d.xp, settings).level;
     });
-    return { applied: result.applied, duplicates: result.duplicates, levelUps };
+    return { applied: result.applied, duplicates: result.duplicates, levelUps, itemsRefused: result.itemsRefused };
+  }
+
+  /** Deletes ledger rows past LEDGER_RETENTION_DAYS (the `ledgerPrune` timer), up to `maxBatches` batches. */
+  pruneLedger(options: { readonly maxBatches: number }): Promise<PruneReport> {
+    return pruneLedger({ repository: this.#o.progress, nowMs: this.#o.now(), retentionDays: this.#o.settings.ledgerRetentionDays, maxBatches: options.maxBatches });
   }
 
   async progress(key: { readonly playerId: string; readonly season: number }): Promise<ProgressView | undefined> {
