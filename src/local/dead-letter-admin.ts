@@ -54,7 +54,7 @@ export const embeddedDeadLetterFunctions: readonly HttpFunctionDefinition[] = [
     authLevel: 'anonymous',
     build: adminRoute({
       body: replayBody,
-      handle: async ({ app, body, kid }) => {
+      handle: async ({ app, body, by }) => {
         const { dryRun, ...filter } = body;
         const report = await replayDeadLetters({
           access: accessOf(app),
@@ -63,7 +63,7 @@ export const embeddedDeadLetterFunctions: readonly HttpFunctionDefinition[] = [
           nowMs: app.now(),
           duplicateWindowMs: DEFAULT_DUPLICATE_DETECTION_WINDOW_MS,
         });
-        app.logger.info('dead letters replayed', { by: kid, dryRun: report.dryRun, replayed: report.replayed.length, skipped: report.skipped.length });
+        app.logger.info('dead letters replayed', { by, dryRun: report.dryRun, replayed: report.replayed.length, skipped: report.skipped.length });
         return json(200, report);
       },
     }),

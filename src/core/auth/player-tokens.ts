@@ -148,7 +148,7 @@ async function checked(
   try {
     ({ payload } = await verify());
   } catch (error: unknown) {
-    return invalid(failureOf(error));
+    return invalid(tokenFailureOf(error));
   }
   const playerId = payload[playerClaim];
   if (typeof playerId !== 'string' || !PLAYER_ID.test(playerId) || typeof payload.exp !== 'number') return invalid('claims');
@@ -156,7 +156,7 @@ async function checked(
 }
 
 /** jose's error classes → our reasons; anything that is not jose's is a bug and propagates. */
-function failureOf(error: unknown): TokenFailure {
+export function tokenFailureOf(error: unknown): TokenFailure {
   if (error instanceof errors.JWTExpired) return 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'nbf' || error.claim === 'iat') return 'not-yet-valid';

@@ -113,6 +113,19 @@ export const problems = {
       detail: SIGNATURE_DETAIL[reason](toleranceS),
       headers: { 'WWW-Authenticate': 'LiveOps-HMAC-SHA256' },
     }),
+  /** A staff bearer token on an admin route failed a check; `reason` as for player tokens. */
+  adminTokenInvalid: (reason: string): ClientError =>
+    new ClientError({
+      type: 'token-invalid',
+      title: 'Unauthorized',
+      status: 401,
+      detail: reason === 'expired' ? 'The admin token has expired; sign in again' : 'The admin token is not valid; sign in again',
+      extensions: { reason },
+      headers: { 'WWW-Authenticate': 'Bearer realm="liveops-admin", error="invalid_token"' },
+    }),
+  /** A viewer token on an admin write: viewers see, admins act (issue #18). */
+  forbiddenRole: (): ClientError =>
+    new ClientError({ type: 'forbidden-role', title: 'Forbidden', status: 403, detail: 'A viewer may read the admin routes but not act; ask an admin' }),
   forbiddenKey: (detail = 'This key may not call admin routes'): ClientError =>
     new ClientError({ type: 'forbidden-key', title: 'Forbidden', status: 403, detail }),
   /** A client key's request without `Authorization: Bearer <player token>` (DESIGN §2a). */

@@ -5,15 +5,18 @@ import type { Actor, RouteAccess } from '../../core/auth/access.js';
 import { problems } from '../../core/errors/errors.js';
 import { toFieldError } from '../../core/ingestion/envelope.js';
 import { requestFingerprint } from '../../core/ingestion/ingestion.js';
-import { sha256Hex } from '../../core/ingestion/signing.js';
-import { identifyCaller } from '../auth/identify-caller.js';
+import { SIGNATURE_HEADER, sha256Hex } from '../../core/ingestion/signing.js';
+import { bearerOf, identifyCaller, type CallerCheck } from '../auth/identify-caller.js';
+import { verifyAdminToken, type AdminRole } from '../../core/auth/admin-tokens.js';
 import { IDEMPOTENCY_HEADER, idempotency } from '../gateway/idempotency.js';
 import { parseJson, readBodyLimited, requireJson, signedPath } from '../gateway/request-body.js';
 import { extendCall, type HttpCall, type HttpHandle } from '../http/http-function.js';
 
 export interface AdminCall<B> extends HttpCall {
-  /** The key id that signed the request (for the audit trail). */
+  /** The admin key id that signed the request, or that minted its staff token. */
   readonly kid: string;
+  /** Who acts, for the audit trail: the kid for a signed request, `token:<name>` for a staff token. */
+  readonly by: string;
   readonly body: B;
 }
 
@@ -24,16 +27,19 @@ export interface SignedCall<B> extends HttpCall {
 }
 
 /**
- * The Idempotency-Key scope of admin writes: `#` is in no kid, so it never meets the kid's own
- * scope (server-key events) or a player's (`kid/player`).
+ * The Idempotency-Key scope of admin writes, per kid or per staff name (`token:<name>`): `#` is
+ * in neither, so it never meets the kid's own scope (server-key events) or a player's
+ * (`kid/player`).
  */
-export function adminScope(kid: string): string {
-  return `${kid}#admin`;
+export function adminScope(by: string): string {
+  return `${by}#admin`;
 }
 
 /**
  * Builds an admin handler: signed like a write (DESIGN §2), by a key in ADMIN_KEY_IDS (403
  * otherwise), with a JSON body validated by `body` when given.
+ *
+ * A staff bearer token ({@link adminCaller}) works instead of the signature; a viewer's only on GET.
  *
  * Every admin write (any method but GET) needs an `Idempotency-Key` that the signature covers, and
  * runs at most once per key (issue #19 item 3): without it, a captured `unblock` could be sent
@@ -42,7 +48,7 @@ export function adminScope(kid: string): string {
  */
 export function adminRoute<B>(options: { readonly body?: z.ZodType<B>; readonly handle: (call: AdminCall<B>) => Promise<HttpResponseInit> }): (app: AppContext) => HttpHandle {
   return (app) => {
-    const identify = identifyCaller({ app, access: 'admin' });
+    const identify = adminCaller(app);
     const once = idempotency({ store: app.stores.idempotency, ttlS: app.settings.limits.idempotencyTtlS });
     return async (call) => {
       const { request } = call;
@@ -53,18 +59,48 @@ export function adminRoute<B>(options: { readonly body?: z.ZodType<B>; readonly 
       const raw = await readBodyLimited(request, app.settings.limits.maxBodyBytes);
       const bodySha256Hex = sha256Hex(raw);
       const path = signedPath(request);
-      const actor = await identify({ request, body: raw, bodySha256Hex, path, nowMs: app.now(), ...(idempotencyKey === null ? {} : { idempotencyKey }) });
-      if (actor.kind !== 'admin') throw new Error('adminRoute: an admin route let a non-admin through');
-      const run = (): Promise<HttpResponseInit> => options.handle(extendCall(call, { kid: actor.kid, body: parseBody(options.body, raw) }));
+      const caller = await identify({ request, body: raw, bodySha256Hex, path, nowMs: app.now(), ...(idempotencyKey === null ? {} : { idempotencyKey }) });
+      if (write && caller.role === 'viewer') throw problems.forbiddenRole();
+      const run = (): Promise<HttpResponseInit> => options.handle(extendCall(call, { kid: caller.kid, by: caller.by, body: parseBody(options.body, raw) }));
       if (idempotencyKey === null) return run();
       return once({
         key: idempotencyKey,
-        scope: adminScope(actor.kid),
+        scope: adminScope(caller.by),
         fingerprint: requestFingerprint({ method: request.method, path, bodySha256Hex }),
         nowMs: app.now,
         handle: run,
       });
     };
+  };
+}
+
+interface AdminCaller {
+  readonly kid: string;
+  readonly by: string;
+  readonly role: AdminRole;
+}
+
+/**
+ * Who calls an admin route: a staff bearer token (`Authorization: Bearer`, no signature; issue
+ * #18) or a request signed by an ADMIN_KEY_IDS key, which acts as an admin. A token's failures
+ * are 401 `token-invalid` with the reason; a signature's are its own problems.
+ */
+function adminCaller(app: AppContext): (options: Parameters<CallerCheck>[0]) => Promise<AdminCaller> {
+  const identify = identifyCaller({ app, access: 'admin' });
+  const ring = { keys: app.settings.signing.hmacKeys, adminKeyIds: app.settings.signing.adminKeyIds };
+  return async (options) => {
+    const { request } = options;
+    const signed = (request.headers.get(SIGNATURE_HEADER) ?? '').trim() !== '';
+    const bearer = bearerOf(request);
+    if (!signed && bearer.kind !== 'absent') {
+      if (bearer.kind === 'malformed') throw problems.adminTokenInvalid('malformed');
+      const token = await verifyAdminToken({ token: bearer.token, ring, nowMs: options.nowMs });
+      if (token.state === 'invalid') throw problems.adminTokenInvalid(token.reason);
+      return { kid: token.kid, by: `token:${token.name}`, role: token.role };
+    }
+    const actor = await identify(options);
+    if (actor.kind !== 'admin') throw new Error('adminRoute: an admin route let a non-admin through');
+    return { kid: actor.kid, by: actor.kid, role: 'admin' };
   };
 }
 

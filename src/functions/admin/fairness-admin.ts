@@ -89,12 +89,12 @@ export const adminBlockPlayer = httpFunction({
   docs: { summary: 'Block a player (audited)', tags: ['admin'], auth: 'admin', requestBody: () => blockBody, responses: { 200: { description: '`{playerId, blockedUntil}`' }, ...ADMIN_REFUSALS } },
   build: adminRoute({
     body: blockBody,
-    handle: async ({ app, request, body, kid }) => {
+    handle: async ({ app, request, body, by }) => {
       const playerId = playerIdOf(request.params);
       const nowMs = app.now();
       const untilMs = nowMs + body.seconds * 1000;
       await app.stores.sanctions.block({ playerId, untilMs, reason: `admin: ${body.reason}`, nowMs });
-      await app.fairness.audit.record({ kind: 'admin-block', playerId, atMs: nowMs, untilMs, reason: body.reason, by: kid });
+      await app.fairness.audit.record({ kind: 'admin-block', playerId, atMs: nowMs, untilMs, reason: body.reason, by });
       const active = await app.stores.sanctions.activeSanction({ playerId, nowMs });
       return json(200, { playerId, blockedUntil: new Date(active?.blockedUntilMs ?? untilMs).toISOString() });
     },
@@ -110,10 +110,10 @@ export const adminUnblockPlayer = httpFunction({
   docs: { summary: 'Lift a block (audited)', tags: ['admin'], auth: 'admin', requestBody: () => unblockBody, responses: { 200: { description: '`{playerId, blocked: false}`' }, ...ADMIN_REFUSALS } },
   build: adminRoute({
     body: unblockBody,
-    handle: async ({ app, request, body, kid }) => {
+    handle: async ({ app, request, body, by }) => {
       const playerId = playerIdOf(request.params);
       await app.stores.sanctions.unblock({ playerId });
-      await app.fairness.audit.record({ kind: 'admin-unblock', playerId, atMs: app.now(), reason: body.reason, by: kid });
+      await app.fairness.audit.record({ kind: 'admin-unblock', playerId, atMs: app.now(), reason: body.reason, by });
       return json(200, { playerId, blocked: false });
     },
   }),
@@ -155,7 +155,7 @@ export const adminReleaseQuarantined = httpFunction({
     responses: { 200: { description: '`{eventId, released: true}`' }, 404: { description: 'No such quarantined event' }, 409: { description: 'Already released' }, ...ADMIN_REFUSALS },
   },
   build: adminRoute({
-    handle: async ({ app, request, kid }) => {
+    handle: async ({ app, request, by }) => {
       const eventId = request.params.eventId ?? '';
       if (!z.uuid().safeParse(eventId).success) throw problems.validation([{ path: 'eventId', message: 'eventId must be a UUID' }]);
       const item = await app.fairness.audit.findQuarantined(eventId);
@@ -168,9 +168,9 @@ export const adminReleaseQuarantined = httpFunction({
         throw new DependencyUnavailableError({ dependency: 'bus', cause: error });
       }
       const nowMs = app.now();
-      const result = await app.fairness.audit.markReleased({ eventId, atMs: nowMs, by: kid });
+      const result = await app.fairness.audit.markReleased({ eventId, atMs: nowMs, by });
       if (result.outcome === 'released') {
-        await app.fairness.audit.record({ kind: 'release', playerId: item.event.playerId, eventId, atMs: nowMs, by: kid });
+        await app.fairness.audit.record({ kind: 'release', playerId: item.event.playerId, eventId, atMs: nowMs, by });
       }
       if (result.outcome === 'already') throw alreadyReleased(eventId);
       return json(200, { eventId, released: true });

@@ -38,12 +38,18 @@ export function identifyCaller(options: { readonly app: AppContext; readonly acc
 }
 
 async function bearerToken(options: { readonly app: AppContext; readonly request: HttpRequestView; readonly nowMs: number }): Promise<TokenState> {
-  const header = options.request.headers.get(AUTHORIZATION_HEADER);
-  if (header === null || header.trim() === '') return { state: 'absent' };
-  const match = /^Bearer +([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
-  const token = match?.[1];
-  if (token === undefined) return { state: 'invalid', reason: 'malformed' };
-  return options.app.playerTokens.verify(token, options.nowMs);
+  const bearer = bearerOf(options.request);
+  if (bearer.kind === 'absent') return { state: 'absent' };
+  if (bearer.kind === 'malformed') return { state: 'invalid', reason: 'malformed' };
+  return options.app.playerTokens.verify(bearer.token, options.nowMs);
+}
+
+/** The `Authorization: Bearer <token>` of a request: absent, malformed, or the token. */
+export function bearerOf(request: HttpRequestView): { readonly kind: 'absent' } | { readonly kind: 'malformed' } | { readonly kind: 'token'; readonly token: string } {
+  const header = request.headers.get(AUTHORIZATION_HEADER);
+  if (header === null || header.trim() === '') return { kind: 'absent' };
+  const token = /^Bearer +([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header)?.[1];
+  return token === undefined ? { kind: 'malformed' } : { kind: 'token', token };
 }
 
 /** The Idempotency-Key scope of an actor (DESIGN §2a): two players never share a key space. */

@@ -102,12 +102,12 @@ export const adminLeaderboardSnapshot = httpFunction({
   build: (app) => {
     const run = snapshotRunner(app);
     return adminRoute({
-      handle: async ({ logger, kid }) => {
+      handle: async ({ logger, by }) => {
         const outcome = await run({ trigger: 'admin', waitMs: ADMIN_WAIT_MS });
         if (!outcome.acquired) {
           throw new ClientError({ type: 'snapshot-in-progress', title: 'Conflict', status: 409, detail: 'A leaderboard snapshot is running on another replica; retry shortly', headers: { 'Retry-After': '5' } });
         }
-        logger.info('leaderboard snapshot taken on request', { by: kid, closedPeriods: outcome.value.closedPeriods.length });
+        logger.info('leaderboard snapshot taken on request', { by, closedPeriods: outcome.value.closedPeriods.length });
         return json(200, outcome.value);
       },
     })(app);

@@ -29,7 +29,13 @@ const SECURITY_SCHEMES: JsonObject = {
     type: 'apiKey',
     in: 'header',
     name: 'X-Signature',
-    description: 'HMAC-SHA256 request signature `t=<unix s>,kid=<key id>,v1=<hex>` over "v1\\n" + t + "\\n" + METHOD + "\\n" + path + "\\n" + hex(SHA-256(body)). Server keys (SERVER_KEY_IDS) act for any player, admin keys (ADMIN_KEY_IDS) call /api/admin/*, every other key is a client key and needs playerToken too.',
+    description: 'HMAC-SHA256 request signature `t=<unix s>,kid=<key id>,v1=<hex>` over "v1\\n" + t + "\\n" + METHOD + "\\n" + path + "\\n" + hex(SHA-256(body)). Server keys (SERVER_KEY_IDS) act for any player, admin keys (ADMIN_KEY_IDS) call /api/admin/*, every other key is a client key and needs playerToken too. Admin writes also sign their Idempotency-Key as a sixth line.',
+  },
+  adminToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A staff token from `npm run admin-token` (HS256 under a key derived from an ADMIN_KEY_IDS key, aud liveops-admin, role admin or viewer, at most 24 h). Instead of the signature on /api/admin/*; a viewer may only GET.',
   },
   playerToken: {
     type: 'http',
@@ -43,7 +49,7 @@ const SECURITY: Readonly<Record<RouteAccess, readonly JsonObject[]>> = {
   'player-or-server': [{ signature: [] }, { signature: [], playerToken: [] }],
   'player-read': [{ signature: [] }, { playerToken: [] }],
   'server-only': [{ signature: [] }],
-  admin: [{ signature: [] }],
+  admin: [{ signature: [] }, { adminToken: [] }],
 };
 
 /** JSON Schema (draft 2020-12, which OpenAPI 3.1 uses) of a zod schema, as the input it accepts. */

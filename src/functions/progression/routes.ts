@@ -146,9 +146,10 @@ export const adminRevokeReceipt = httpFunction({
   authLevel: 'anonymous',
   docs: { summary: 'Revoke a receipt', tags: ['admin'], auth: 'admin', responses: { 200: { description: '`{receiptId, revoked: true}`' }, 404: { description: 'No such receipt' }, 401: { description: 'Signature invalid' }, 403: { description: 'Not an admin key' }, 503: { description: 'A dependency is down' } } },
   build: adminRoute({
-    handle: async ({ app, request }) => {
+    handle: async ({ app, request, logger, by }) => {
       const receiptId = request.params.receiptId ?? '';
       if (!(await app.progression.revoke(receiptId))) throw problems.notFound(`No receipt ${receiptId}`);
+      logger.info('receipt revoked', { receiptId, by });
       return json(200, { receiptId, revoked: true });
     },
   }),

@@ -44,7 +44,7 @@ describe('GET /api/openapi.json', () => {
     expect(schemes('/api/players/{playerId}/rewards', 'get')).toEqual(['signature', 'playerToken']);
     expect(schemes('/api/sessions', 'post')).toEqual(['signature']);
     expect(schemes('/api/receipts/redeem', 'post')).toEqual(['signature']);
-    expect(schemes('/api/admin/players/{playerId}/block', 'post')).toEqual(['signature']);
+    expect(schemes('/api/admin/players/{playerId}/block', 'post')).toEqual(['signature', 'adminToken']);
     // Public reads take no credentials at all.
     expect(schemes('/api/players/{playerId}/progress', 'get')).toBeUndefined();
     expect(schemes('/api/leaderboards/{board}/{window}', 'get')).toBeUndefined();
