@@ -9,6 +9,7 @@ import { leaderboardFunctions } from './leaderboard/functions.js';
 import { healthz, readyz } from './health.js';
 import { openApiFunction } from './openapi/openapi.js';
 import { postSession } from './auth/sessions.js';
+import { consoleFunction, defaultConsoleDir } from './console/console.js';
 
 /**
  * Every function of the app. The Functions host entry (index.ts) registers these with `app.*`;
@@ -27,4 +28,5 @@ export const functions: readonly FunctionDefinition[] = [
   ledgerPruneTimer,
   ...leaderboardFunctions,
   openApiFunction({ catalog: () => functions }),
+  consoleFunction({ dir: defaultConsoleDir() }),
 ];

@@ -83,7 +83,7 @@ export async function startHttpServer(options: {
         await extraRoute.handle(res);
         return;
       }
-      const match = routes.match(req.method ?? 'GET', url.pathname);
+      const match = routes.match(req.method ?? 'GET', withConsoleAlias(url.pathname));
       if (match.kind === 'not-found') throw problems.notFound(`No route ${url.pathname}`);
       if (match.kind === 'method-not-allowed') throw problems.methodNotAllowed(match.allowed);
       const body = await readBody(req, app.settings.limits.maxBodyBytes);
@@ -164,4 +164,12 @@ function requestUrl(req: IncomingMessage): URL {
   const target = req.url ?? '/';
   if (!URL.canParse(target, `http://${host}`)) throw problems.badRequest('The Host header or the request target is not valid');
   return new URL(target, `http://${host}`);
+}
+
+/**
+ * `/console/…` is the console function's `/api/console/…`: the address a newcomer types after
+ * `npm start`. The Functions host serves it under its route prefix only (`/api/console/`).
+ */
+function withConsoleAlias(pathname: string): string {
+  return pathname === '/console' || pathname.startsWith('/console/') ? `/api${pathname}` : pathname;
 }

@@ -160,4 +160,22 @@ export const getLeaderboardCompat = httpFunction({
   },
 });
 
-export const leaderboardRoutes = [getLeaderboard, getLeaderboardPlayer, getLeaderboardHistory, getLeaderboardCompat] as const;
+const BOARDS = z.object({
+  season: z.int(),
+  boards: z.array(z.object({ id: z.string(), source: z.object({ type: z.string(), field: z.string() }), operator: z.string(), order: z.string(), windows: z.array(z.string()) })),
+});
+
+/** `GET /api/leaderboards`: the boards this deployment ranks (LEADERBOARDS), for pickers like the console's. */
+export const listLeaderboards = httpFunction({
+  name: 'listLeaderboards',
+  route: 'leaderboards',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  docs: { summary: 'The boards, their source field and windows, and the current season', tags: ['leaderboards'], responses: { 200: { description: '`{season, boards:[{id, source, operator, order, windows}]}`', schema: () => BOARDS } } },
+  handle: ({ app }) => {
+    const { boards, seasonId } = app.settings.leaderboards;
+    return Promise.resolve(json(200, { season: seasonId, boards: boards.map((b) => ({ id: b.id, source: b.source, operator: b.operator, order: b.order, windows: b.windows })) }));
+  },
+});
+
+export const leaderboardRoutes = [listLeaderboards, getLeaderboard, getLeaderboardPlayer, getLeaderboardHistory, getLeaderboardCompat] as const;
