@@ -21,6 +21,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The live-ops console (Vite) is built into dist/console and served by the `console` function.
+COPY console ./console
 RUN npm run build
 
 # ---- deps: production dependencies only ---------------------------------------------------------

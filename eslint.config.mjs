@@ -26,6 +26,11 @@ export default tseslint.config(
     },
   },
   {
+    // The console runs in the browser (console/, built by Vite).
+    files: ['console/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // Tests may use non-null assertions on values they just asserted; keep everything else strict.
     files: ['tests/**/*.ts', 'src/**/*.test.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-console': 'off' },
