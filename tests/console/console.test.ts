@@ -12,6 +12,7 @@ import { signRequest } from '../../src/core/ingestion/signing.js';
 import { functions } from '../../src/functions/catalog.js';
 import { consoleFunction } from '../../src/functions/console/console.js';
 import { startEmbeddedHost, type EmbeddedHost } from '../../src/local/embedded-host.js';
+import { embeddedDeadLetterFunctions } from '../../src/local/dead-letter-admin.js';
 import { hostRoutes } from '../../src/local/host-routes.js';
 import { testApp } from '../support/app.js';
 import { skipAllowed } from '../support/services.js';
@@ -72,7 +73,7 @@ describe.skipIf(!present)('the live-ops console in chromium', () => {
     const { build } = await import('vite');
     await build({ configFile: join(__dirname, '../../console/vite.config.ts'), build: { outDir: dir, emptyOutDir: true }, logLevel: 'warn' });
     ({ app } = testApp({}));
-    const definitions = [...functions.filter((f) => f.name !== 'console'), consoleFunction({ dir })];
+    const definitions = [...functions.filter((f) => f.name !== 'console'), consoleFunction({ dir }), ...embeddedDeadLetterFunctions];
     host = await startEmbeddedHost({ app, definitions, port: 0, host: '127.0.0.1', timers: false, extraRoutes: hostRoutes(app) });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 60_000);
@@ -108,9 +109,13 @@ describe.skipIf(!present)('the live-ops console in chromium', () => {
     await page.getByRole('button', { name: 'Find rank' }).click();
     await expect.poll(() => page.locator('#around').textContent()).toContain('cid: rank 2');
 
+    const prize = await app.progression.grant({ grantId: 'lb:points:daily:2026-12-05:1', playerId: 'ann', rewardId: 'daily_champion', item: 'gems', qty: 50, season: 1 });
     await page.goto(`${host.url}/console/#player`);
     await page.getByLabel('Player', { exact: true }).fill('ann');
     await page.getByRole('button', { name: 'Show' }).click();
+    await page.locator(`button[data-receipt="${prize.receiptId}"]`).click();
+    await expect.poll(() => page.locator(`button[data-receipt="${prize.receiptId}"]`).textContent()).toBe('Revoked');
+    expect(await app.progression.verify(prize.receipt)).toEqual({ valid: false, reason: 'revoked' });
     await page.getByLabel('Reason').fill('chargeback');
     await page.getByRole('button', { name: 'Block', exact: true }).click();
     await expect.poll(() => page.locator('#block-state').textContent()).toContain('Blocked until');
@@ -118,7 +123,7 @@ describe.skipIf(!present)('the live-ops console in chromium', () => {
     await page.getByLabel('Reason').fill('appeal accepted');
     await page.getByRole('button', { name: 'Unblock' }).click();
     await expect.poll(() => page.locator('#block-state').textContent()).toBe('Not blocked');
-    await expect.poll(() => page.locator('#player-out tbody').textContent()).toContain('token:alice@studio');
+    await expect.poll(() => page.locator('#audit tbody').textContent()).toContain('token:alice@studio');
 
     // Over the hard cap (boss_kill.points 100,000): quarantined, not ranked.
     const flagged = await send({ type: 'boss_kill', playerId: 'dax', points: 150_000 });
@@ -136,8 +141,16 @@ describe.skipIf(!present)('the live-ops console in chromium', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await score('dax')).toBe(150_000);
 
+    // A poison message on the ingress queue: fairness dead-letters it (InvalidEnvelope).
+    await app.bus.send(app.settings.bus.ingressQueue, [{ messageId: 'poison-1', sessionId: 'eve', body: { not: 'an event' }, applicationProperties: {} }]);
     await page.goto(`${host.url}/console/#health`);
     await expect.poll(() => page.locator('#readiness').textContent()).toContain('Ready');
+    await expect.poll(() => page.locator('#dead-letters').textContent(), { timeout: 10_000 }).toContain('InvalidEnvelope');
+    await page.locator('#dead-letters').getByRole('button', { name: 'Replay' }).click();
+    // Inside the bus' duplicate-detection window a replay is skipped, and the page says so.
+    await expect.poll(() => page.locator('#notice').textContent()).toContain('0 replayed, 1 skipped');
+    // The page's own readyz polls are requests too: their p95 shows up after two samples.
+    await expect.poll(() => page.locator('#latency').textContent(), { timeout: 10_000 }).toContain('readyz');
     if (SHOTS !== undefined) {
       // A few samples of traffic, so the committed screenshot shows a curve.
       for (let i = 0; i < 3; i += 1) {

@@ -142,6 +142,12 @@ export class Progression implements RewardGrants {
     return { receiptId: verdict.claims.jti };
   }
 
+  /** Every receipt issued to a player (claims and grants, all seasons), newest first: for operators. */
+  async receiptsOf(playerId: string): Promise<readonly ReceiptRecord[]> {
+    const records = await this.#o.receipts.listByPlayer(playerId);
+    return [...records].sort((a, b) => b.issuedAtMs - a.issuedAtMs);
+  }
+
   /** An operator's revocation: the receipt then verifies as `revoked` and cannot be redeemed. */
   async revoke(receiptId: string): Promise<boolean> {
     const record = await this.#o.receipts.findById(receiptId);

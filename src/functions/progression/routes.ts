@@ -155,4 +155,36 @@ export const adminRevokeReceipt = httpFunction({
   }),
 });
 
-export const progressionRoutes = [getProgress, getRewards, claimReward, verifyReceiptRoute, redeemReceipt, adminRevokeReceipt] as const;
+const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+/** `GET /api/admin/players/{playerId}/receipts` (admin or viewer): what was issued, redeemed, revoked. */
+export const adminPlayerReceipts = httpFunction({
+  name: 'adminPlayerReceipts',
+  route: 'admin/players/{playerId}/receipts',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  docs: { summary: "A player's receipts, newest first (claims and leaderboard prizes, every season)", tags: ['admin'], auth: 'admin', responses: { 200: { description: '`{playerId, receipts:[{receiptId, rewardId, grantId, season, item, qty, issuedAt, expiresAt, redeemedAt?, revokedAt?}]}`' }, 400: { description: 'Invalid playerId' }, 401: { description: 'Signature or staff token invalid' }, 403: { description: 'Not an admin key' }, 503: { description: 'MySQL is down' } } },
+  build: adminRoute({
+    handle: async ({ app, request }) => {
+      const playerId = request.params.playerId ?? '';
+      if (!PLAYER_ID.test(playerId)) throw problems.validation([{ path: 'playerId', message: `playerId must match ${PLAYER_ID.source}` }]);
+      const records = await app.progression.receiptsOf(playerId);
+      // Never the JWS itself: a receipt is a bearer credential for its prize.
+      const receipts = records.map((r) => ({
+        receiptId: r.receiptId,
+        rewardId: r.rewardId,
+        grantId: r.grantId,
+        season: r.season,
+        item: r.item,
+        qty: r.qty,
+        issuedAt: iso(r.issuedAtMs),
+        expiresAt: iso(r.expiresAtMs),
+        ...(r.redeemedAtMs === undefined ? {} : { redeemedAt: iso(r.redeemedAtMs) }),
+        ...(r.revokedAtMs === undefined ? {} : { revokedAt: iso(r.revokedAtMs) }),
+      }));
+      return json(200, { playerId, receipts });
+    },
+  }),
+});
+
+export const progressionRoutes = [getProgress, getRewards, claimReward, verifyReceiptRoute, redeemReceipt, adminRevokeReceipt, adminPlayerReceipts] as const;
