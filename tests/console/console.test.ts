@@ -125,21 +125,25 @@ describe.skipIf(!present)('the live-ops console in chromium', () => {
     await expect.poll(() => page.locator('#block-state').textContent()).toBe('Not blocked');
     await expect.poll(() => page.locator('#audit tbody').textContent()).toContain('token:alice@studio');
 
-    // Over the hard cap (boss_kill.points 100,000): quarantined, not ranked.
+    // Three ordinary kills, then one over the hard cap (boss_kill.points 100,000): quarantined, not ranked.
+    for (const points of [500, 700, 600]) await send({ type: 'boss_kill', playerId: 'dax', points });
+    await until(async () => ((await score('dax')) === 1_800 ? true : undefined), "dax's ordinary kills");
     const flagged = await send({ type: 'boss_kill', playerId: 'dax', points: 150_000 });
     await until(async () => (await app.fairness.audit.findQuarantined(flagged)) ?? undefined, 'the quarantine');
-    expect(await score('dax')).toBeUndefined();
+    expect(await score('dax')).toBe(1_800);
     await page.goto(`${host.url}/console/#fairness`);
     const release = page.locator(`button[data-event="${flagged}"]`);
     await release.waitFor();
+    await page.locator(`button[data-why="${flagged}"]`).click();
+    await expect.poll(() => page.locator('#why').textContent()).toContain("Why dax's boss_kill was flagged: cap (3 recent values)");
     await shot(page, 'fairness');
     await release.click();
-    await expect.poll(() => score('dax'), { timeout: 10_000 }).toBe(150_000);
+    await expect.poll(() => score('dax'), { timeout: 10_000 }).toBe(151_800);
     await expect.poll(() => page.locator(`button[data-event="${flagged}"]`).textContent()).toBe('Released');
     // Exactly once: releasing again is refused and the score does not move.
     expect(await page.locator(`button[data-event="${flagged}"]`).isDisabled()).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await score('dax')).toBe(150_000);
+    expect(await score('dax')).toBe(151_800);
 
     // A poison message on the ingress queue: fairness dead-letters it (InvalidEnvelope).
     await app.bus.send(app.settings.bus.ingressQueue, [{ messageId: 'poison-1', sessionId: 'eve', body: { not: 'an event' }, applicationProperties: {} }]);

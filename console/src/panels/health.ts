@@ -14,7 +14,7 @@ interface DeadLetter { readonly entity: string; readonly messageId: string; read
 /** A rolling chart of per-second rates; `push` takes one value per series. */
 function rateChart(box: HTMLElement, labels: readonly string[], colours: readonly string[], width: number): { push(atS: number, values: readonly number[]): void; destroy(): void } {
   const data: number[][] = [[], ...labels.map(() => [])];
-  const plot = new uPlot({ width, height: 200, series: [{}, ...labels.map((label, i) => ({ label, stroke: colours[i] ?? '#111827' }))], axes: [{}, { label: 'per second' }] }, data as uPlot.AlignedData, box);
+  const plot = new uPlot({ width, height: 200, series: [{}, ...labels.map((label, i) => ({ label, stroke: colours[i] ?? '#111827' }))], axes: [{}, { label: 'per second', size: 60 }] }, data as uPlot.AlignedData, box);
   return {
     push(atS, values) {
       data[0]?.push(atS);

@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from '../../core/fairness/page-cursor.js';
 import { PLAYER_ID } from '../../core/ingestion/envelope.js';
 import { httpFunction, json } from '../http/http-function.js';
 import { adminRoute } from './admin-route.js';
+import { adminQuarantineContext } from './quarantine-context.js';
 
 const MAX_BLOCK_S = 365 * 24 * 3600;
 const blockBody = z.strictObject({ seconds: z.int().min(1).max(MAX_BLOCK_S), reason: z.string().min(1).max(500) });
@@ -182,4 +183,4 @@ function alreadyReleased(eventId: string): ClientError {
   return new ClientError({ type: 'already-released', title: 'Conflict', status: 409, detail: `Event ${eventId} was already released` });
 }
 
-export const fairnessAdminFunctions = [adminPlayerFairness, adminBlockPlayer, adminUnblockPlayer, adminListQuarantine, adminReleaseQuarantined] as const;
+export const fairnessAdminFunctions = [adminPlayerFairness, adminBlockPlayer, adminUnblockPlayer, adminListQuarantine, adminReleaseQuarantined, adminQuarantineContext] as const;
