@@ -145,6 +145,18 @@ describe.skipIf(!present)('the live-ops console in chromium', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await score('dax')).toBe(151_800);
 
+    // Another one kept out: it never reaches the board, and it cannot be released afterwards.
+    const cheat = await send({ type: 'boss_kill', playerId: 'eve', points: 200_000 });
+    await until(async () => (await app.fairness.audit.findQuarantined(cheat)) ?? undefined, 'the second quarantine');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator(`button[data-keep="${cheat}"]`).click();
+    await expect.poll(() => page.locator('#notice').textContent()).toContain('Say why');
+    await page.getByLabel('Reason to keep').fill('confirmed cheat');
+    await page.locator(`button[data-keep="${cheat}"]`).click();
+    await expect.poll(() => page.locator(`button[data-event="${cheat}"]`).textContent()).toBe('Kept');
+    expect((await app.fairness.audit.findQuarantined(cheat))?.kept).toMatchObject({ by: 'token:alice@studio', reason: 'confirmed cheat' });
+    expect(await score('eve')).toBeUndefined();
+
     // A poison message on the ingress queue: fairness dead-letters it (InvalidEnvelope).
     await app.bus.send(app.settings.bus.ingressQueue, [{ messageId: 'poison-1', sessionId: 'eve', body: { not: 'an event' }, applicationProperties: {} }]);
     await page.goto(`${host.url}/console/#health`);

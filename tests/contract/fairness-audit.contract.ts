@@ -118,5 +118,26 @@ export function fairnessAuditContract(name: string, make: () => Promise<Fairness
       expect((await audit.listQuarantine({ limit: 10 })).items.map((q) => q.released)).toEqual([{ atMs: T0 + 9, by: 'admin' }]);
       expect((await audit.listQuarantine({ playerId: 'p3', limit: 10 })).items.map((q) => q.released)).toEqual([{ atMs: T0 + 9, by: 'admin' }]);
     });
+
+    // Issue #18: a reviewer keeps a flagged event out; one decision per event, whichever first.
+    it('keeps a quarantined event exactly once, and never releases a kept one nor keeps a released one', async () => {
+      const audit = await make();
+      const item = quarantined('p4', T0);
+      await audit.quarantine(item);
+      const kept = { atMs: T0 + 5, by: 'token:alice', reason: 'confirmed speed hack' };
+      const results = await Promise.all([1, 2].map(() => audit.markKept({ eventId: item.event.eventId, ...kept })));
+      expect(results.map((r) => r.outcome).sort()).toEqual(['already', 'kept']);
+      expect(await audit.markReleased({ eventId: item.event.eventId, atMs: T0 + 6, by: 'admin' })).toMatchObject({ outcome: 'already' });
+      const stored = await audit.findQuarantined(item.event.eventId);
+      expect(stored?.kept).toEqual(kept);
+      expect(stored?.released).toBeUndefined();
+      expect((await audit.listQuarantine({ playerId: 'p4', limit: 10 })).items.map((q) => q.kept)).toEqual([kept]);
+
+      const other = quarantined('p5', T0);
+      await audit.quarantine(other);
+      await audit.markReleased({ eventId: other.event.eventId, atMs: T0 + 1, by: 'admin' });
+      expect((await audit.markKept({ eventId: other.event.eventId, ...kept })).outcome).toBe('already');
+      expect((await audit.markKept({ eventId: randomUUID(), ...kept })).outcome).toBe('missing');
+    });
   });
 }

@@ -8,6 +8,7 @@ interface Quarantined {
   readonly verdict: { readonly rule?: string; readonly value?: number; readonly statistic?: number; readonly threshold?: number };
   readonly quarantinedAtMs: number;
   readonly released?: unknown;
+  readonly kept?: { readonly by: string; readonly reason: string };
 }
 
 interface Context { readonly historyKey: string; readonly history: readonly number[]; readonly verdict: Quarantined['verdict'] }
@@ -45,6 +46,7 @@ export const fairnessPanel: Panel = {
   render(root, ctx) {
     const player = h('input', { name: 'playerId', placeholder: 'all players' });
     const rule = h('input', { name: 'rule', placeholder: 'any rule' });
+    const keepReason = h('input', { name: 'keepReason', placeholder: 'why it stays out (audited)' });
     const list = h('div', { id: 'quarantine', 'aria-live': 'polite' });
     const why = h('div', { id: 'why', class: 'chart' });
     let chart: uPlot | undefined;
@@ -66,7 +68,22 @@ export const fairnessPanel: Panel = {
         return;
       }
       const rows = items.map((item) => {
-        const release = h('button', { type: 'button', disabled: item.released !== undefined || ctx.session.role !== 'admin', 'data-event': item.event.eventId }, item.released === undefined ? 'Release' : 'Released');
+        const decided = item.released !== undefined || item.kept !== undefined;
+        const release = h('button', { type: 'button', disabled: decided || ctx.session.role !== 'admin', 'data-event': item.event.eventId }, item.released !== undefined ? 'Released' : item.kept !== undefined ? 'Kept' : 'Release');
+        const keep = h('button', { type: 'button', disabled: decided || ctx.session.role !== 'admin', 'data-keep': item.event.eventId }, 'Keep');
+        keep.addEventListener('click', () => {
+          const reason = keepReason.value.trim();
+          if (reason === '') {
+            ctx.notify('Say why it stays out: fill in "Reason to keep" first');
+            keepReason.focus();
+            return;
+          }
+          keep.disabled = true;
+          void ctx.attempt(() => ctx.api.post(`/api/admin/quarantine/${item.event.eventId}/keep`, { reason })).then((done) => {
+            if (done !== undefined) ctx.notify(`Kept ${item.event.eventId} out of the game`, 'ok');
+            return load();
+          });
+        });
         release.addEventListener('click', () => {
           release.disabled = true;
           void ctx.attempt(() => ctx.api.post(`/api/admin/quarantine/${item.event.eventId}/release`)).then((done) => {
@@ -87,13 +104,13 @@ export const fairnessPanel: Panel = {
           h('td', { class: 'num' }, fmt(verdict.value)),
           h('td', { class: 'num' }, fmt(verdict.statistic)),
           h('td', { class: 'num' }, fmt(verdict.threshold)),
-          h('td', {}, whyButton, ' ', release),
+          h('td', {}, whyButton, ' ', release, ' ', keep),
         );
       });
       const head = ['Quarantined (UTC)', 'Player', 'Type', 'Rule', 'Value', 'Statistic', 'Threshold', ''];
       clear(list, h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ...head.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...rows)));
     };
-    const form = h('form', { class: 'row', 'aria-label': 'Filter the quarantine' }, field('Player', player), field('Rule', rule), h('button', { type: 'submit' }, 'Filter'));
+    const form = h('form', { class: 'row', 'aria-label': 'Filter the quarantine' }, field('Player', player), field('Rule', rule), h('button', { type: 'submit' }, 'Filter'), field('Reason to keep', keepReason));
     form.addEventListener('submit', (e) => { e.preventDefault(); void load(); });
     clear(root, h('h2', {}, 'Fairness review'), form, list, why);
     void load();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AuditConflictError, sameAuditEntry, sameQuarantinedEvent, type AuditEntry, type FairnessAudit, type QuarantinedEvent } from '../../core/fairness/audit.js';
+import { AuditConflictError, isDecided, sameAuditEntry, sameQuarantinedEvent, type AuditEntry, type FairnessAudit, type QuarantinedEvent } from '../../core/fairness/audit.js';
 import { auditEntryKey, quarantineKey, type KeyPage } from '../../core/fairness/audit-keys.js';
 
 /** The embedded twin of the Table Storage audit; the contract suite holds both to one behaviour. */
@@ -39,12 +39,21 @@ export class MemoryFairnessAudit implements FairnessAudit {
   }
 
   markReleased(options: { eventId: string; atMs: number; by: string }): Promise<{ outcome: 'released' | 'already' | 'missing'; item?: QuarantinedEvent }> {
-    const item = this.#quarantine.get(options.eventId);
-    if (item === undefined) return Promise.resolve({ outcome: 'missing' });
-    if (item.released !== undefined) return Promise.resolve({ outcome: 'already', item });
-    const released = { ...item, released: { atMs: options.atMs, by: options.by } };
-    this.#quarantine.set(options.eventId, released);
-    return Promise.resolve({ outcome: 'released', item: released });
+    return Promise.resolve(this.#decide(options.eventId, 'released', (item) => ({ ...item, released: { atMs: options.atMs, by: options.by } })));
+  }
+
+  markKept(options: { eventId: string; atMs: number; by: string; reason: string }): Promise<{ outcome: 'kept' | 'already' | 'missing'; item?: QuarantinedEvent }> {
+    return Promise.resolve(this.#decide(options.eventId, 'kept', (item) => ({ ...item, kept: { atMs: options.atMs, by: options.by, reason: options.reason } })));
+  }
+
+  /** One decision per quarantined event, whichever comes first. */
+  #decide<O extends string>(eventId: string, outcome: O, decided: (item: QuarantinedEvent) => QuarantinedEvent): { outcome: O | 'already' | 'missing'; item?: QuarantinedEvent } {
+    const item = this.#quarantine.get(eventId);
+    if (item === undefined) return { outcome: 'missing' };
+    if (isDecided(item)) return { outcome: 'already', item };
+    const next = decided(item);
+    this.#quarantine.set(eventId, next);
+    return { outcome, item: next };
   }
 
   findQuarantined(eventId: string): Promise<QuarantinedEvent | undefined> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { odata, RestError, type TableClient, type TableEntityResult } from '@azure/data-tables';
-import { AuditConflictError, sameAuditEntry, sameQuarantinedEvent, type AuditEntry, type FairnessAudit, type QuarantinedEvent } from '../../core/fairness/audit.js';
+import { AuditConflictError, isDecided, sameAuditEntry, sameQuarantinedEvent, type AuditEntry, type FairnessAudit, type QuarantinedEvent } from '../../core/fairness/audit.js';
 import { auditEntryKey, quarantineKey, type KeyPage } from '../../core/fairness/audit-keys.js';
 import { DependencyUnavailableError } from '../../core/errors/errors.js';
 import type { TableStorage } from './table-storage.js';
@@ -18,12 +18,14 @@ interface QuarantineRow {
   json: string;
   quarantinedAtMs: number;
   released: string;
+  /** JSON of `kept`, '' (or absent on rows written before keep existed) while undecided. */
+  kept?: string;
 }
 
 /**
  * Fairness audit trail and quarantine in Azure Table Storage (keys: `src/core/fairness/audit-keys.ts`):
  *   `<prefix>AuditV2`       PartitionKey playerId, RowKey `<inverted atMs>-<kind>-<eventId|random>`, json
- *   `<prefix>QuarantineV2`  PartitionKey playerId, RowKey `<inverted atMs>-<eventId>`: json, released
+ *   `<prefix>QuarantineV2`  PartitionKey playerId, RowKey `<inverted atMs>-<eventId>`: json, released, kept
  *                           PartitionKey `~byEvent`, RowKey eventId: playerId, quarantinedAtMs
  *                           PartitionKey `~byTime`, RowKey `<inverted atMs>-<eventId>`: playerId
  * Every read is a point read or one page of one partition (`top` = limit + 1, RowKey > cursor):
@@ -68,7 +70,7 @@ export function createTableFairnessAudit(options: { readonly tables: TableStorag
         const stored: QuarantinedEvent = { ...item, quarantinedAtMs: index.quarantinedAtMs };
         const key = quarantineKey(stored);
         await insertOnce<QuarantineRow>(client, {
-          entity: { partitionKey: item.event.playerId, rowKey: key, json: JSON.stringify(stored), quarantinedAtMs: stored.quarantinedAtMs, released: '' },
+          entity: { partitionKey: item.event.playerId, rowKey: key, json: JSON.stringify(stored), quarantinedAtMs: stored.quarantinedAtMs, released: '', kept: '' },
           same: (row) => sameQuarantinedEvent(toQuarantined(row), stored),
           store: 'quarantine',
         });
@@ -96,28 +98,40 @@ export function createTableFairnessAudit(options: { readonly tables: TableStorag
         );
       }),
     findQuarantined: (eventId) => tablesCall(async () => (await findById(await quarantineTable(), eventId))?.item),
-    markReleased: ({ eventId, atMs, by }) =>
-      tablesCall(async () => {
-        const client = await quarantineTable();
-        const found = await findById(client, eventId);
-        if (found === undefined) return { outcome: 'missing' as const };
-        if (found.item.released !== undefined) return { outcome: 'already' as const, item: found.item };
-        const released = { atMs, by };
-        try {
-          // The ETag makes this a compare-and-set: of two concurrent releases, one wins.
-          await client.updateEntity({ partitionKey: found.item.event.playerId, rowKey: found.rowKey, released: JSON.stringify(released) }, 'Merge', { etag: found.etag });
-        } catch (error: unknown) {
-          if (error instanceof RestError && error.statusCode === 412) return { outcome: 'already' as const, item: found.item };
-          throw error;
-        }
-        return { outcome: 'released' as const, item: { ...found.item, released } };
-      }),
+    markReleased: ({ eventId, atMs, by }) => tablesCall(async () => decide({ client: await quarantineTable(), eventId, outcome: 'released' as const, column: 'released', value: { atMs, by } })),
+    markKept: ({ eventId, atMs, by, reason }) => tablesCall(async () => decide({ client: await quarantineTable(), eventId, outcome: 'kept' as const, column: 'kept', value: { atMs, by, reason } })),
   };
 }
 
-function toQuarantined(entity: { json: string; released?: unknown }): QuarantinedEvent {
+/**
+ * One decision per quarantined event (release or keep). The ETag makes the write a
+ * compare-and-set: of two concurrent decisions, one wins and the other sees `already`.
+ */
+async function decide<O extends 'released' | 'kept'>(options: {
+  readonly client: TableClient;
+  readonly eventId: string;
+  readonly outcome: O;
+  readonly column: 'released' | 'kept';
+  readonly value: { readonly atMs: number; readonly by: string; readonly reason?: string };
+}): Promise<{ outcome: O | 'already' | 'missing'; item?: QuarantinedEvent }> {
+  const { client, eventId, column, value } = options;
+  const found = await findById(client, eventId);
+  if (found === undefined) return { outcome: 'missing' };
+  if (isDecided(found.item)) return { outcome: 'already', item: found.item };
+  try {
+    await client.updateEntity({ partitionKey: found.item.event.playerId, rowKey: found.rowKey, [column]: JSON.stringify(value) }, 'Merge', { etag: found.etag });
+  } catch (error: unknown) {
+    if (error instanceof RestError && error.statusCode === 412) return { outcome: 'already', item: found.item };
+    throw error;
+  }
+  return { outcome: options.outcome, item: { ...found.item, [column]: value } };
+}
+
+function toQuarantined(entity: { json: string; released?: unknown; kept?: unknown }): QuarantinedEvent {
   const item = JSON.parse(entity.json) as QuarantinedEvent;
-  return typeof entity.released === 'string' && entity.released !== '' ? { ...item, released: JSON.parse(entity.released) as { atMs: number; by: string } } : item;
+  const released = typeof entity.released === 'string' && entity.released !== '' ? { released: JSON.parse(entity.released) as NonNullable<QuarantinedEvent['released']> } : {};
+  const kept = typeof entity.kept === 'string' && entity.kept !== '' ? { kept: JSON.parse(entity.kept) as NonNullable<QuarantinedEvent['kept']> } : {};
+  return { ...item, ...released, ...kept };
 }
 
 /** Two point reads: the eventId index names the row, the row holds the event. */

@@ -20,7 +20,7 @@ export function invertedTime(ms: number): string {
  * caused it (same atMs), so it comes first. Admin actions in one millisecond have no knowable
  * order across processes; they are listed by kind.
  */
-const KIND_RANK: Readonly<Record<AuditEntry['kind'], string>> = { sanction: '0', flag: '1', release: '2', 'admin-block': '3', 'admin-unblock': '4' };
+const KIND_RANK: Readonly<Record<AuditEntry['kind'], string>> = { sanction: '0', flag: '1', release: '2', 'admin-block': '3', 'admin-unblock': '4', keep: '5' };
 
 /**
  * The key of an audit entry: `<inverted atMs>-<rank>-<kind>-<discriminator>`. Facts the fairness gate
@@ -34,6 +34,7 @@ export function auditEntryKey(entry: AuditEntry, unique: string): string {
     case 'flag':
     case 'sanction':
     case 'release':
+    case 'keep':
       return `${at}-${entry.kind}-${entry.eventId}`;
     case 'admin-block':
     case 'admin-unblock':
@@ -48,7 +49,7 @@ export function quarantineKey(item: Pick<QuarantinedEvent, 'quarantinedAtMs'> & 
 
 /** What a key of each listing looks like; a cursor whose key does not match is refused. */
 export const KEY_PATTERNS = {
-  audit: /^\d{15}-\d-(?:flag|sanction|release|admin-block|admin-unblock)-[A-Za-z0-9-]{1,64}$/,
+  audit: /^\d{15}-\d-(?:flag|sanction|release|keep|admin-block|admin-unblock)-[A-Za-z0-9-]{1,64}$/,
   quarantine: /^\d{15}-[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/,
 } as const;
 

@@ -9,7 +9,8 @@ export type AuditEntry =
   | { readonly kind: 'sanction'; readonly playerId: string; readonly eventId: string; readonly atMs: number; readonly untilMs: number; readonly seconds: number; readonly reason: string }
   | { readonly kind: 'admin-block'; readonly playerId: string; readonly atMs: number; readonly untilMs: number; readonly reason: string; readonly by: string }
   | { readonly kind: 'admin-unblock'; readonly playerId: string; readonly atMs: number; readonly reason: string; readonly by: string }
-  | { readonly kind: 'release'; readonly playerId: string; readonly eventId: string; readonly atMs: number; readonly by: string };
+  | { readonly kind: 'release'; readonly playerId: string; readonly eventId: string; readonly atMs: number; readonly by: string }
+  | { readonly kind: 'keep'; readonly playerId: string; readonly eventId: string; readonly atMs: number; readonly by: string; readonly reason: string };
 
 export interface QuarantinedEvent {
   readonly event: AcceptedEvent;
@@ -17,6 +18,13 @@ export interface QuarantinedEvent {
   readonly traceparent: string;
   readonly quarantinedAtMs: number;
   readonly released?: { readonly atMs: number; readonly by: string };
+  /** A reviewer confirmed the flag: the event stays out for good (issue #18, the console's *Keep*). */
+  readonly kept?: { readonly atMs: number; readonly by: string; readonly reason: string };
+}
+
+/** Released or kept: a reviewed event takes no second decision. */
+export function isDecided(item: QuarantinedEvent): boolean {
+  return item.released !== undefined || item.kept !== undefined;
 }
 
 /**
@@ -36,9 +44,12 @@ export interface FairnessAudit {
   listQuarantine(options: { readonly playerId?: string; readonly limit: number; readonly after?: string }): Promise<KeyPage<QuarantinedEvent>>;
   /**
    * Marks a quarantined event released, exactly once: `released` for the caller that did it,
-   * `already` if someone did before, `missing` if no such event is quarantined.
+   * `already` if someone decided it before (released or kept), `missing` if no such event is
+   * quarantined.
    */
   markReleased(options: { readonly eventId: string; readonly atMs: number; readonly by: string }): Promise<{ readonly outcome: 'released' | 'already' | 'missing'; readonly item?: QuarantinedEvent }>;
+  /** Marks it kept, exactly once and never after a release: the same outcomes as `markReleased`. */
+  markKept(options: { readonly eventId: string; readonly atMs: number; readonly by: string; readonly reason: string }): Promise<{ readonly outcome: 'kept' | 'already' | 'missing'; readonly item?: QuarantinedEvent }>;
   /** A quarantined event by id (a point read, not a scan). */
   findQuarantined(eventId: string): Promise<QuarantinedEvent | undefined>;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClientError, DependencyUnavailableError, problems } from '../../core/errors/errors.js';
+import { DependencyUnavailableError, problems } from '../../core/errors/errors.js';
 import { KEY_PATTERNS } from '../../core/fairness/audit-keys.js';
 import { toVerifiedMessage } from '../../core/fairness/gate.js';
 import { decodeCursor, encodeCursor } from '../../core/fairness/page-cursor.js';
@@ -7,6 +7,8 @@ import { PLAYER_ID } from '../../core/ingestion/envelope.js';
 import { httpFunction, json } from '../http/http-function.js';
 import { adminRoute } from './admin-route.js';
 import { adminQuarantineContext } from './quarantine-context.js';
+import { adminKeepQuarantined, alreadyDecided } from './quarantine-keep.js';
+import { isDecided } from '../../core/fairness/audit.js';
 
 const MAX_BLOCK_S = 365 * 24 * 3600;
 const blockBody = z.strictObject({ seconds: z.int().min(1).max(MAX_BLOCK_S), reason: z.string().min(1).max(500) });
@@ -161,7 +163,7 @@ export const adminReleaseQuarantined = httpFunction({
       if (!z.uuid().safeParse(eventId).success) throw problems.validation([{ path: 'eventId', message: 'eventId must be a UUID' }]);
       const item = await app.fairness.audit.findQuarantined(eventId);
       if (item === undefined) throw problems.notFound(`No quarantined event ${eventId}`);
-      if (item.released !== undefined) throw alreadyReleased(eventId);
+      if (isDecided(item)) throw alreadyDecided(item, eventId);
       const message = toVerifiedMessage({ event: item.event, traceparent: item.traceparent }, { kind: 'pass' });
       try {
         await app.bus.send(app.settings.bus.verifiedTopic, [message]);
@@ -173,14 +175,10 @@ export const adminReleaseQuarantined = httpFunction({
       if (result.outcome === 'released') {
         await app.fairness.audit.record({ kind: 'release', playerId: item.event.playerId, eventId, atMs: nowMs, by });
       }
-      if (result.outcome === 'already') throw alreadyReleased(eventId);
+      if (result.outcome === 'already') throw alreadyDecided(result.item, eventId);
       return json(200, { eventId, released: true });
     },
   }),
 });
 
-function alreadyReleased(eventId: string): ClientError {
-  return new ClientError({ type: 'already-released', title: 'Conflict', status: 409, detail: `Event ${eventId} was already released` });
-}
-
-export const fairnessAdminFunctions = [adminPlayerFairness, adminBlockPlayer, adminUnblockPlayer, adminListQuarantine, adminReleaseQuarantined, adminQuarantineContext] as const;
+export const fairnessAdminFunctions = [adminPlayerFairness, adminBlockPlayer, adminUnblockPlayer, adminListQuarantine, adminReleaseQuarantined, adminQuarantineContext, adminKeepQuarantined] as const;
