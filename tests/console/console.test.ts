@@ -72,7 +72,7 @@ describe.skipIf(!present)('the live-ops console in chromium', () => {
     // Vite is an ES module; this file compiles as CommonJS under tsc, hence the dynamic import.
     const { build } = await import('vite');
     await build({ configFile: join(__dirname, '../../console/vite.config.ts'), build: { outDir: dir, emptyOutDir: true }, logLevel: 'warn' });
-    ({ app } = testApp({}));
+    ({ app } = testApp({ env: { LEADERBOARD_PRIZES: JSON.stringify([{ board: 'points', window: 'daily', rank: 1, rankTo: 1, rewardId: 'daily_champion', item: 'gems', qty: 50 }]) } }));
     const definitions = [...functions.filter((f) => f.name !== 'console'), consoleFunction({ dir }), ...embeddedDeadLetterFunctions];
     host = await startEmbeddedHost({ app, definitions, port: 0, host: '127.0.0.1', timers: false, extraRoutes: hostRoutes(app) });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -108,6 +108,13 @@ describe.skipIf(!present)('the live-ops console in chromium', () => {
     await page.getByLabel('Player', { exact: true }).fill('cid');
     await page.getByRole('button', { name: 'Find rank' }).click();
     await expect.poll(() => page.locator('#around').textContent()).toContain('cid: rank 2');
+    // A closed day, its prize still owed: the final standings say who wins what.
+    await app.leaderboards.archive.closePeriod({ board: 'points', window: 'daily', period: '2026-12-01', closedAtMs: Date.UTC(2026, 11, 2, 0, 5), players: 2, entries: [{ rank: 1, playerId: 'zed', score: 5000 }, { rank: 2, playerId: 'amy', score: 4000 }], prizesPending: true });
+    await page.getByLabel('Period').fill('2026-12-01');
+    await page.getByRole('button', { name: 'Closed period standings' }).click();
+    await expect.poll(() => page.locator('#closed-meta').textContent()).toContain('prizes owed');
+    await expect.poll(() => page.locator('#top tbody tr').first().textContent()).toContain('50 × gems (daily_champion)');
+    await page.getByLabel('Period').fill('current');
 
     const prize = await app.progression.grant({ grantId: 'lb:points:daily:2026-12-05:1', playerId: 'ann', rewardId: 'daily_champion', item: 'gems', qty: 50, season: 1 });
     await page.goto(`${host.url}/console/#player`);

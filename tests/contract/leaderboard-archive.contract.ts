@@ -43,7 +43,7 @@ export function leaderboardArchiveContract(name: string, make: () => Promise<Arc
       const outcomes = await Promise.all([0, 1, 2, 3, 4].map(() => archive.closePeriod({ ...DAY, closedAtMs: T0, players: 5, entries: standings(5), prizesPending: false })));
       expect(outcomes.filter((o) => o === 'closed')).toHaveLength(1);
       expect(outcomes.filter((o) => o === 'already')).toHaveLength(4);
-      expect(await archive.finalStandings({ ...DAY, offset: 0, limit: 100 })).toEqual({ closedAtMs: T0, players: 5, archived: 5, entries: standings(5) });
+      expect(await archive.finalStandings({ ...DAY, offset: 0, limit: 100 })).toEqual({ closedAtMs: T0, players: 5, archived: 5, entries: standings(5), prizes: 'none' });
       expect(await archive.snapshotOf(DAY)).toBeUndefined();
       expect(await archive.closedAmong({ board: 'points', window: 'daily', periods: ['2026-11-23', '2026-11-24'] })).toEqual(new Set(['2026-11-24']));
       expect(await archive.closedAmong({ board: 'xp', window: 'daily', periods: ['2026-11-24'] })).toEqual(new Set());
@@ -58,7 +58,7 @@ export function leaderboardArchiveContract(name: string, make: () => Promise<Arc
       expect(page?.entries).toEqual(standings(100, 1101));
       expect(await archive.finalStandings({ ...WEEK, period: '2026-W47', offset: 0, limit: 10 })).toBeUndefined();
       await archive.closePeriod({ ...DAY, closedAtMs: T0, players: 0, entries: [], prizesPending: false });
-      expect(await archive.finalStandings({ ...DAY, offset: 0, limit: 10 })).toEqual({ closedAtMs: T0, players: 0, archived: 0, entries: [] });
+      expect(await archive.finalStandings({ ...DAY, offset: 0, limit: 10 })).toEqual({ closedAtMs: T0, players: 0, archived: 0, entries: [], prizes: 'none' });
     });
 
     it('lists closed periods with prizes owed, oldest first, until marked granted', async () => {
@@ -71,6 +71,10 @@ export function leaderboardArchiveContract(name: string, make: () => Promise<Arc
       await archive.markPrizesGranted({ ...DAY, atMs: T0 + 5 });
       await archive.markPrizesGranted({ ...DAY, atMs: T0 + 6 });
       expect(await archive.pendingPrizes({ limit: 10 })).toEqual([{ ...WEEK, closedAtMs: T0 + 2 }]);
+      // The final standings say so too (the console shows it next to them).
+      expect((await archive.finalStandings({ ...DAY, offset: 0, limit: 1 }))?.prizes).toBe('granted');
+      expect((await archive.finalStandings({ ...WEEK, offset: 0, limit: 1 }))?.prizes).toBe('pending');
+      expect((await archive.finalStandings({ ...DAY, period: '2026-11-23', offset: 0, limit: 1 }))?.prizes).toBe('none');
     });
 
     it('lock: one holder at a time; others give up after waiting, or get it once it is free', async () => {

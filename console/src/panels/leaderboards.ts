@@ -5,14 +5,20 @@ interface Standing { readonly rank: number; readonly playerId: string; readonly 
 interface Boards { readonly season: number; readonly boards: readonly { readonly id: string; readonly windows: readonly string[] }[] }
 const REFRESH_MS = 3_000;
 
-function standings(rows: readonly Standing[], highlight?: string): HTMLTableElement {
+interface Award { readonly rank: number; readonly rewardId: string; readonly item: string; readonly qty: number }
+interface Closed { readonly period: string; readonly closedAt: string; readonly entries: Standing[]; readonly prizes: { readonly state: 'none' | 'pending' | 'granted'; readonly awards: Award[] } }
+
+function standings(rows: readonly Standing[], options: { readonly highlight?: string; readonly awards?: readonly Award[] } = {}): HTMLTableElement {
+  const prizeOf = (rank: number): string => (options.awards ?? []).filter((a) => a.rank === rank).map((a) => `${a.qty} × ${a.item} (${a.rewardId})`).join(', ');
   return h(
     'table',
     { class: 'grid' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Rank'), h('th', { scope: 'col' }, 'Player'), h('th', { scope: 'col', class: 'num' }, 'Score'))),
-    h('tbody', {}, ...rows.map((r) => h('tr', { class: r.playerId === highlight ? 'me' : undefined }, h('td', {}, r.rank), h('td', {}, r.playerId), h('td', { class: 'num' }, r.score.toLocaleString('en')))))
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Rank'), h('th', { scope: 'col' }, 'Player'), h('th', { scope: 'col', class: 'num' }, 'Score'), options.awards === undefined ? undefined : h('th', { scope: 'col' }, 'Prize'))),
+    h('tbody', {}, ...rows.map((r) => h('tr', { class: r.playerId === options.highlight ? 'me' : undefined }, h('td', {}, r.rank), h('td', {}, r.playerId), h('td', { class: 'num' }, r.score.toLocaleString('en')), options.awards === undefined ? undefined : h('td', {}, prizeOf(r.rank))))),
   );
 }
+
+const PRIZE_STATE: Readonly<Record<Closed['prizes']['state'], string>> = { none: 'no prizes', pending: 'prizes owed (the next snapshot retries)', granted: 'prizes granted' };
 
 /** Board, window and period pickers; the live top 20; a player's rank with neighbours; a closed period. */
 export const leaderboardsPanel: Panel = {
@@ -42,11 +48,11 @@ export const leaderboardsPanel: Panel = {
       const id = playerInput.value.trim();
       if (id === '') return;
       const found = await ctx.attempt(() => ctx.api.get<{ rank: number; score: number; neighbors: Standing[] }>(`${base()}/players/${encodeURIComponent(id)}?${query()}&around=2`));
-      if (found !== undefined) clear(around, h('p', { class: 'meta' }, `${id}: rank ${found.rank}, score ${found.score.toLocaleString('en')}`), standings(found.neighbors, id));
+      if (found !== undefined) clear(around, h('p', { class: 'meta' }, `${id}: rank ${found.rank}, score ${found.score.toLocaleString('en')}`), standings(found.neighbors, { highlight: id }));
     };
     const history = async (): Promise<void> => {
-      const closed = await ctx.attempt(() => ctx.api.get<{ period: string; closedAt: string; entries: Standing[] }>(`${base()}/history?period=${encodeURIComponent(period.value.trim())}&limit=20`));
-      if (closed !== undefined) clear(top, h('p', { class: 'meta' }, `Final standings of ${closed.period}, closed ${closed.closedAt}`), standings(closed.entries));
+      const closed = await ctx.attempt(() => ctx.api.get<Closed>(`${base()}/history?period=${encodeURIComponent(period.value.trim())}&limit=20`));
+      if (closed !== undefined) clear(top, h('p', { class: 'meta', id: 'closed-meta' }, `Final standings of ${closed.period}, closed ${closed.closedAt} · ${PRIZE_STATE[closed.prizes.state]}`), standings(closed.entries, { awards: closed.prizes.awards }));
     };
     board.addEventListener('change', () => { fillWindows(); void refresh(); });
     window.addEventListener('change', () => { void refresh(); });

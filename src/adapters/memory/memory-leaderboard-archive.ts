@@ -50,6 +50,7 @@ export class MemoryLeaderboardArchive implements LeaderboardArchive {
       players: closure.players,
       archived: closure.entries.length,
       entries: closure.entries.slice(options.offset, options.offset + options.limit),
+      prizes: closure.prizes,
     });
   }
 

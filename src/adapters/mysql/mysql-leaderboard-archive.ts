@@ -111,7 +111,7 @@ export function createMysqlLeaderboardArchive(options: { readonly pool: Pool; re
 
     finalStandings: (query) =>
       mysqlCall(async () => {
-        const [closures] = await pool.query<RowDataPacket[]>(`SELECT closed_at, players, archived FROM lb_closed_periods WHERE ${WHERE_PERIOD}`, params(query));
+        const [closures] = await pool.query<RowDataPacket[]>(`SELECT closed_at, players, archived, prizes FROM lb_closed_periods WHERE ${WHERE_PERIOD}`, params(query));
         const closure = closures[0];
         if (closure === undefined) return undefined;
         const [entries] = await pool.query<RowDataPacket[]>(`SELECT rank_no, player_id, score FROM lb_hall_of_fame WHERE ${WHERE_PERIOD} ORDER BY rank_no LIMIT ? OFFSET ?`, [
@@ -124,6 +124,7 @@ export function createMysqlLeaderboardArchive(options: { readonly pool: Pool; re
           players: Number(closure.players),
           archived: Number(closure.archived),
           entries: entries.map(toStanding),
+          prizes: prizeState(closure.prizes),
         };
         return result;
       }),
@@ -156,4 +157,10 @@ function windowOf(value: unknown): LeaderboardWindow {
 function errno(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'errno' in error && typeof error.errno === 'number') return error.errno;
   return undefined;
+}
+
+/** The ENUM column as its type; anything else is a schema this code does not know. */
+function prizeState(value: unknown): FinalStandings['prizes'] {
+  if (value === 'none' || value === 'pending' || value === 'granted') return value;
+  throw new Error(`lb_closed_periods.prizes: unexpected value ${String(value)}`);
 }

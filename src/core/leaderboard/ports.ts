@@ -103,6 +103,8 @@ export interface FinalStandings {
   /** Standings archived (the top LB_TOPN, or deeper when prizes go deeper). */
   readonly archived: number;
   readonly entries: readonly Standing[];
+  /** The period's prizes: none configured when it closed, owed, or all granted. */
+  readonly prizes: 'none' | 'pending' | 'granted';
 }
 
 export interface StoredSnapshot {

@@ -1,8 +1,9 @@
 import type { LeaderboardDefinition, LeaderboardWindow } from '../config/types.js';
+import type { LeaderboardPrize } from '../config/settings-prizes.js';
 import { problems, type ClientError } from '../errors/errors.js';
 import { decodeScore, TIE_ENCODINGS } from './encoding.js';
 import { PERIOD_ID_EXAMPLES, type Period, type PeriodCalendar } from './periods.js';
-import type { BoardKey, LeaderboardArchive, LeaderboardStore, RawEntry, Standing } from './ports.js';
+import type { BoardKey, FinalStandings, LeaderboardArchive, LeaderboardStore, RawEntry, Standing } from './ports.js';
 
 export interface TopResult {
   readonly board: string;
@@ -34,6 +35,11 @@ export interface HistoryResult {
   /** Standings archived (what `offset`/`limit` page through). */
   readonly total: number;
   readonly entries: readonly Standing[];
+  /**
+   * The period's prizes: whether they are owed or granted, and who on this page wins what under
+   * LEADERBOARD_PRIZES as configured now (the grants themselves are receipts, per player).
+   */
+  readonly prizes: { readonly state: FinalStandings['prizes']; readonly awards: readonly { readonly rank: number; readonly playerId: string; readonly rewardId: string; readonly item: string; readonly qty: number }[] };
 }
 
 /** A board, window and period as asked for, validated. */
@@ -51,7 +57,7 @@ export interface Target {
 export class LeaderboardQueries {
   readonly #boards: ReadonlyMap<string, LeaderboardDefinition>;
 
-  constructor(private readonly options: { readonly store: LeaderboardStore; readonly archive: LeaderboardArchive; readonly boards: readonly LeaderboardDefinition[]; readonly calendar: PeriodCalendar; readonly seasonId: number }) {
+  constructor(private readonly options: { readonly store: LeaderboardStore; readonly archive: LeaderboardArchive; readonly boards: readonly LeaderboardDefinition[]; readonly calendar: PeriodCalendar; readonly seasonId: number; readonly prizes?: readonly LeaderboardPrize[] }) {
     this.#boards = new Map(options.boards.map((b) => [b.id, b]));
   }
 
@@ -102,7 +108,9 @@ export class LeaderboardQueries {
     const { target } = options;
     const final = await this.options.archive.finalStandings({ board: target.board.id, window: target.window, period: target.period.id, offset: options.offset, limit: options.limit });
     if (final === undefined) return undefined;
-    return { ...names(target), closedAt: new Date(final.closedAtMs).toISOString(), players: final.players, total: final.archived, entries: final.entries };
+    const prizes = (this.options.prizes ?? []).filter((p) => p.board === target.board.id && p.window === target.window);
+    const awards = final.entries.flatMap((e) => prizes.filter((p) => e.rank >= p.rank && e.rank <= p.rankTo).map((p) => ({ rank: e.rank, playerId: e.playerId, rewardId: p.rewardId, item: p.item, qty: p.qty })));
+    return { ...names(target), closedAt: new Date(final.closedAtMs).toISOString(), players: final.players, total: final.archived, entries: final.entries, prizes: { state: final.prizes, awards } };
   }
 
   #standings(target: Target, entries: readonly RawEntry[], offset: number): Standing[] {

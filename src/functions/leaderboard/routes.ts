@@ -27,7 +27,14 @@ const standing = z.object({ rank: z.int(), playerId: z.string(), score: z.int() 
 const names = { board: z.string(), window: z.enum(['daily', 'weekly', 'seasonal', 'alltime']), period: z.string() };
 const TOP = z.object({ ...names, total: z.int(), entries: z.array(standing) });
 const PLAYER = z.object({ ...names, playerId: z.string(), rank: z.int(), score: z.int(), total: z.int(), neighbors: z.array(standing) });
-const HISTORY = z.object({ ...names, closedAt: z.string(), players: z.int(), total: z.int(), entries: z.array(standing) });
+const HISTORY = z.object({
+  ...names,
+  closedAt: z.string(),
+  players: z.int(),
+  total: z.int(),
+  entries: z.array(standing),
+  prizes: z.object({ state: z.enum(['none', 'pending', 'granted']), awards: z.array(z.object({ rank: z.int(), playerId: z.string(), rewardId: z.string(), item: z.string(), qty: z.int() })) }),
+});
 
 const REFUSALS = {
   400: { description: 'Unknown board, window or period, or bad paging (`errors` name the allowed values)' },
@@ -37,7 +44,7 @@ const REFUSALS = {
 /** One query service per AppContext handler; the parts underneath are shared (app.leaderboards). */
 function queriesOf(app: AppContext): LeaderboardQueries {
   const { store, archive, calendar } = app.leaderboards;
-  return new LeaderboardQueries({ store, archive, calendar, boards: app.settings.leaderboards.boards, seasonId: app.settings.leaderboards.seasonId });
+  return new LeaderboardQueries({ store, archive, calendar, boards: app.settings.leaderboards.boards, seasonId: app.settings.leaderboards.seasonId, prizes: app.settings.leaderboards.prizes });
 }
 
 /**

@@ -56,6 +56,7 @@ describe('leaderboard snapshot', () => {
       players: 4,
       total: 3,
       entries: [{ rank: 1, playerId: 'ann', score: 900 }, { rank: 2, playerId: 'bob', score: 800 }, { rank: 3, playerId: 'cid', score: 700 }],
+      prizes: { state: 'none', awards: [] },
     });
 
     now += 15 * 60_000;
@@ -97,6 +98,16 @@ describe('leaderboard snapshot', () => {
       { grantId: 'lb:points:daily:2026-11-24:2:daily_podium', playerId: 'bob', rewardId: 'daily_podium', item: 'trophy_silver', qty: 2, season: 1 },
       { grantId: 'lb:points:daily:2026-11-24:3:daily_podium', playerId: 'cid', rewardId: 'daily_podium', item: 'trophy_silver', qty: 2, season: 1 },
     ]);
+    // The final standings show who won what, and that it was paid (issue #18: the console shows it).
+    const history = await handlerOf(getLeaderboardHistory, app)(get('/api/leaderboards/points/daily/history?period=2026-11-24', { board: 'points', window: 'daily' }));
+    expect(history.json().prizes).toEqual({
+      state: 'granted',
+      awards: [
+        { rank: 1, playerId: 'ann', rewardId: 'daily_champion', item: 'trophy_gold', qty: 1 },
+        { rank: 2, playerId: 'bob', rewardId: 'daily_podium', item: 'trophy_silver', qty: 2 },
+        { rank: 3, playerId: 'cid', rewardId: 'daily_podium', item: 'trophy_silver', qty: 2 },
+      ],
+    });
     const calls = grants.calls.length;
     expect((await snapshotNow(app)).body.prizes).toEqual({ granted: 0, pending: 0 });
     expect(grants.calls).toHaveLength(calls);
