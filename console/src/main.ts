@@ -6,7 +6,7 @@ import { healthPanel } from './panels/health.js';
 import { leaderboardsPanel } from './panels/leaderboards.js';
 import type { Panel, PanelContext } from './panels/panel.js';
 import { playerPanel } from './panels/player.js';
-import { decode, load, save, signOut, type Session } from './session.js';
+import { expiryOf, save, signOut, storedToken, type Session } from './session.js';
 
 const PANELS: readonly Panel[] = [leaderboardsPanel, playerPanel, fairnessPanel, healthPanel];
 
@@ -20,7 +20,7 @@ const main = byId('main');
 const nav = byId('nav');
 const who = byId('who');
 const notice = byId('notice');
-let session: Session | undefined = load();
+let session: Session | undefined;
 let dispose: () => void = () => undefined;
 
 function notify(message: string, kind: 'error' | 'ok' = 'error'): void {
@@ -75,15 +75,7 @@ function renderSignIn(message?: string): void {
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const decoded = decode(token.value.trim());
-    if (decoded === undefined || decoded.expMs <= Date.now()) {
-      notify(decoded === undefined ? 'That is not a staff token' : 'That token has expired; ask for a new one');
-      return;
-    }
-    save(decoded);
-    session = decoded;
-    notice.hidden = true;
-    route();
+    void signIn(token.value.trim());
   });
   clear(main, form);
   if (message === undefined) notice.hidden = true;
@@ -91,9 +83,37 @@ function renderSignIn(message?: string): void {
   token.focus();
 }
 
+/** Asks the server who the token is; a refused token stays on the sign-in page with the reason. */
+async function signIn(token: string): Promise<void> {
+  const expMs = expiryOf(token);
+  if (expMs === undefined || expMs <= Date.now()) {
+    signOut();
+    renderSignIn(expMs === undefined ? 'That is not a staff token' : 'That token has expired; sign in with a new one');
+    return;
+  }
+  try {
+    const me = await fetch('/api/admin/whoami', { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const body = (await me.json()) as { by?: string; role?: 'admin' | 'viewer'; title?: string; detail?: string };
+    if (!me.ok || body.by === undefined || body.role === undefined) {
+      signOut();
+      renderSignIn(`${body.title ?? `HTTP ${me.status}`}: ${body.detail ?? 'the token was refused'}`);
+      return;
+    }
+    save(token);
+    session = { token, name: body.by, role: body.role, expMs };
+    notice.hidden = true;
+    route();
+  } catch (error: unknown) {
+    notify(describe(error));
+  }
+}
+
 function route(): void {
   if (session === undefined || session.expMs <= Date.now()) {
-    renderSignIn(session === undefined ? undefined : 'Your token has expired; sign in again');
+    const expired = session !== undefined;
+    signOut();
+    session = undefined;
+    renderSignIn(expired ? 'Your token has expired; sign in again' : undefined);
     return;
   }
   const current = session;
@@ -113,4 +133,7 @@ function route(): void {
 }
 
 window.addEventListener('hashchange', route);
-route();
+// A reload keeps the tab's token: ask the server again who it is.
+const kept = storedToken();
+if (kept === undefined) renderSignIn();
+else void signIn(kept);

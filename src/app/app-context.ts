@@ -12,6 +12,7 @@ import type { FairnessStore } from '../core/fairness/ports.js';
 import type { Progression } from '../core/progression/progression.js';
 import type { RewardGrants } from '../core/progression/grants.js';
 import type { LeaderboardParts } from './leaderboard-parts.js';
+import type { StaffTokens } from '../core/auth/staff-tokens.js';
 import type { PlayerTokens } from '../core/auth/player-tokens.js';
 
 /**
@@ -47,6 +48,8 @@ export interface AppContext {
   readonly leaderboards: LeaderboardParts;
   /** Player session tokens: minting ours, verifying ours and the studio's (DESIGN §2a). */
   readonly playerTokens: PlayerTokens;
+  /** Staff bearer tokens on the admin routes: ours (`npm run admin-token`) and the studio IdP's. */
+  readonly staffTokens: StaffTokens;
   /** This process's Prometheus registry (DESIGN §8); served at `/metrics` or pushed to the sidecar. */
   readonly metrics: Registry;
   /** Every configured dependency, for readiness and shutdown, in start-up order. */

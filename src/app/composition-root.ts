@@ -28,6 +28,7 @@ import { createRedisIdempotencyStore } from '../adapters/redis/redis-idempotency
 import { createRedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { createRedisSanctionStore } from '../adapters/redis/redis-sanction-store.js';
 import { lazy, type Lazy } from './lazy.js';
+import { StaffTokens } from '../core/auth/staff-tokens.js';
 import { PlayerTokens } from '../core/auth/player-tokens.js';
 import { createRemoteJwks } from '../adapters/auth/remote-jwks.js';
 
@@ -91,14 +92,27 @@ export function createAppContext(options: CompositionOptions): AppContext {
       }),
   );
 
+  // One JWKS cache per process, for the players' tokens and the staff's from the same IdP.
+  const jwks = lazy(() => {
+    const { external } = settings.playerTokens;
+    return external === undefined ? undefined : createRemoteJwks({ url: external.jwksUrl, logger: log('player-token-jwks') });
+  });
   // One verifier per process, so the verified-token cache and the JWKS cache serve every route.
   const playerTokens = lazy(() => {
     const { own, external } = settings.playerTokens;
+    const keys = jwks.get();
     return new PlayerTokens({
       ...(own === undefined ? {} : { own }),
-      ...(external === undefined
-        ? {}
-        : { external: { ...external, keys: createRemoteJwks({ url: external.jwksUrl, logger: log('player-token-jwks') }) } }),
+      ...(external === undefined || keys === undefined ? {} : { external: { ...external, keys } }),
+    });
+  });
+  const staffTokens = lazy(() => {
+    const { idp } = settings.staffTokens;
+    const { external } = settings.playerTokens;
+    const keys = jwks.get();
+    return new StaffTokens({
+      ring: { keys: settings.signing.hmacKeys, adminKeyIds: settings.signing.adminKeyIds },
+      ...(idp === undefined || external === undefined || keys === undefined ? {} : { idp: { ...idp, keys, issuer: external.issuer } }),
     });
   });
 
@@ -147,6 +161,9 @@ export function createAppContext(options: CompositionOptions): AppContext {
     },
     get playerTokens() {
       return playerTokens.get();
+    },
+    get staffTokens() {
+      return staffTokens.get();
     },
     metrics,
     dependencies,

@@ -49,6 +49,7 @@ export function gatewayHarness(env: Record<string, string> = {}, now: () => numb
     grants: base.grants,
     leaderboards: base.leaderboards,
     playerTokens: base.playerTokens,
+    staffTokens: base.staffTokens,
     metrics: base.metrics,
     dependencies: base.dependencies,
     close: () => base.close(),

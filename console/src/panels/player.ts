@@ -3,7 +3,7 @@ import { field, h, clear } from '../dom.js';
 import type { Panel } from './panel.js';
 
 interface Progress { readonly xp: number; readonly level: number; readonly xpIntoLevel: number; readonly xpForNextLevel: number; readonly bossKills: number }
-interface AuditEntry { readonly kind: string; readonly atMs: number; readonly rule?: string; readonly value?: number; readonly threshold?: number; readonly reason?: string; readonly by?: string }
+interface AuditEntry { readonly kind: string; readonly atMs: number; readonly rule?: string; readonly value?: number; readonly statistic?: number; readonly threshold?: number; readonly verdict?: { readonly rule?: string; readonly value?: number; readonly statistic?: number; readonly threshold?: number }; readonly reason?: string; readonly by?: string }
 interface Receipt { readonly receiptId: string; readonly rewardId: string; readonly season: number; readonly item: string; readonly qty: number; readonly issuedAt: string; readonly redeemedAt?: string; readonly revokedAt?: string }
 interface Record_ { readonly flags: AuditEntry[]; readonly sanctions: AuditEntry[]; readonly blockedUntil?: string; readonly blockReason?: string }
 
@@ -67,8 +67,8 @@ export const playerPanel: Panel = {
         h(
           'table',
           { class: 'grid', id: 'audit' },
-          h('thead', {}, h('tr', {}, ...['When (UTC)', 'Kind', 'Rule', 'Value', 'Threshold', 'Reason', 'By'].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', {}, ...entries.map((e) => h('tr', {}, h('td', {}, new Date(e.atMs).toISOString().slice(0, 19)), h('td', {}, e.kind), h('td', {}, e.rule ?? ''), h('td', { class: 'num' }, e.value ?? ''), h('td', { class: 'num' }, e.threshold ?? ''), h('td', {}, e.reason ?? ''), h('td', {}, e.by ?? '')))),
+          h('thead', {}, h('tr', {}, ...['When (UTC)', 'Kind', 'Rule', 'Value', 'Statistic', 'Threshold', 'Reason', 'By'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, ...entries.map((e) => h('tr', {}, h('td', {}, new Date(e.atMs).toISOString().slice(0, 19)), h('td', {}, e.kind), h('td', {}, e.verdict?.rule ?? e.rule ?? ''), h('td', { class: 'num' }, e.verdict?.value ?? e.value ?? ''), h('td', { class: 'num' }, e.verdict?.statistic ?? e.statistic ?? ''), h('td', { class: 'num' }, e.verdict?.threshold ?? e.threshold ?? ''), h('td', {}, e.reason ?? ''), h('td', {}, e.by ?? '')))),
         ),
         h('h4', {}, 'Rewards and receipts'),
         receipts.length === 0

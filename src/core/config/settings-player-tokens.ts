@@ -50,6 +50,32 @@ export function readPlayerTokens(reader: SettingsReader, options: { readonly ref
   };
 }
 
+const CLAIM_NAME = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:/-]{0,127}$/, { error: 'must be a JWT claim name' });
+
+/**
+ * STAFF_TOKEN_AUDIENCE (+ STAFF_TOKEN_ROLE_CLAIM, STAFF_TOKEN_NAME_CLAIM): staff sign in to the
+ * console with the studio's identity provider. Same JWKS and issuer as the players' tokens, but
+ * its own audience, so no player token is ever a staff token.
+ */
+export function readStaffTokens(reader: SettingsReader, playerTokens: Settings['playerTokens']): Settings['staffTokens'] {
+  const audience = reader.value('STAFF_TOKEN_AUDIENCE');
+  if (audience === undefined) {
+    for (const setting of ['STAFF_TOKEN_ROLE_CLAIM', 'STAFF_TOKEN_NAME_CLAIM']) {
+      if (reader.value(setting) !== undefined) reader.problem(setting, 'only means something with STAFF_TOKEN_AUDIENCE');
+    }
+    return { idp: undefined };
+  }
+  if (playerTokens.external === undefined && !reader.failed('PLAYER_TOKEN_JWKS_URL')) reader.problem('STAFF_TOKEN_AUDIENCE', 'needs PLAYER_TOKEN_JWKS_URL and PLAYER_TOKEN_ISSUER: staff tokens come from the same identity provider');
+  if (audience === playerTokens.external?.audience) reader.problem('STAFF_TOKEN_AUDIENCE', 'must differ from PLAYER_TOKEN_AUDIENCE, or every player token would open the admin routes');
+  return {
+    idp: {
+      audience,
+      roleClaim: reader.read('STAFF_TOKEN_ROLE_CLAIM', CLAIM_NAME, 'liveops_role'),
+      nameClaim: reader.read('STAFF_TOKEN_NAME_CLAIM', CLAIM_NAME, 'email'),
+    },
+  };
+}
+
 /** CLIENT_EVENT_TYPES: the event types a client key may send; the rest only server keys. */
 function readClientEventTypes(reader: SettingsReader): readonly EventType[] {
   const listed = reader.value('CLIENT_EVENT_TYPES');

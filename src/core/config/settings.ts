@@ -45,7 +45,7 @@ import { checkBoardSources, readLeaderboards } from './settings-leaderboards.js'
 import { readBus, readDatabases, readSecretLocations, readTables } from './settings-services.js';
 import { readTelemetrySettings } from './settings-telemetry.js';
 import { publishedKeysRefusal } from './settings-deployment.js';
-import { readPlayerTokens } from './settings-player-tokens.js';
+import { readPlayerTokens, readStaffTokens } from './settings-player-tokens.js';
 
 export {
   DEVELOPMENT_CLIENT_KEY,
@@ -148,14 +148,19 @@ export function parseSettings(raw: RawSettings): Settings {
   const refusePublished = publishedKeysRefusal({ bus, ...databases, tables, listenAddress });
   const toleranceS = int('SIGNATURE_TOLERANCE_S', { default: 300, max: DAY_S });
   const limits = readLimits(reader, toleranceS);
+  // In this order, so problems are listed as before: signing, receipts, then player tokens.
+  const signing = { ...readSigningKeys(reader, { refusePublished }), toleranceS };
+  const receipts = readReceiptKeys(reader, { refusePublished });
+  const playerTokens = readPlayerTokens(reader, { refusePublished });
   const settings: Settings = {
     port: reader.read('PORT', integer({ min: 1, max: 65_535 }), 7071),
     listenAddress,
     logLevel: reader.read('LOG_LEVEL', oneOf(['debug', 'info', 'warn', 'error']), 'info'),
     shutdownGraceS: int('SHUTDOWN_GRACE_S', { default: 25, max: 3600 }),
-    signing: { ...readSigningKeys(reader, { refusePublished }), toleranceS },
-    receipts: readReceiptKeys(reader, { refusePublished }),
-    playerTokens: readPlayerTokens(reader, { refusePublished }),
+    signing,
+    receipts,
+    playerTokens,
+    staffTokens: readStaffTokens(reader, playerTokens),
     limits,
     fairness: readFairness(reader),
     leaderboards: readLeaderboardSettings(reader, limits.payloadMax),

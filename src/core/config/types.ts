@@ -47,6 +47,11 @@ export interface Settings {
     /** CLIENT_EVENT_TYPES: what a client key may send. */
     readonly clientEventTypes: readonly EventType[];
   };
+  /**
+   * Staff tokens from the studio's identity provider on the admin routes (STAFF_TOKEN_AUDIENCE …),
+   * through the players' JWKS and issuer; unset: only our own (`npm run admin-token`).
+   */
+  readonly staffTokens: { readonly idp: { readonly audience: string; readonly roleClaim: string; readonly nameClaim: string } | undefined };
   readonly receipts: {
     readonly keys: KeyRing;
     readonly keysSource: 'configured' | 'development';

@@ -7,7 +7,7 @@ import { toFieldError } from '../../core/ingestion/envelope.js';
 import { requestFingerprint } from '../../core/ingestion/ingestion.js';
 import { SIGNATURE_HEADER, sha256Hex } from '../../core/ingestion/signing.js';
 import { bearerOf, identifyCaller, type CallerCheck } from '../auth/identify-caller.js';
-import { verifyAdminToken, type AdminRole } from '../../core/auth/admin-tokens.js';
+import type { AdminRole } from '../../core/auth/admin-tokens.js';
 import { IDEMPOTENCY_HEADER, idempotency } from '../gateway/idempotency.js';
 import { parseJson, readBodyLimited, requireJson, signedPath } from '../gateway/request-body.js';
 import { extendCall, type HttpCall, type HttpHandle } from '../http/http-function.js';
@@ -15,8 +15,10 @@ import { extendCall, type HttpCall, type HttpHandle } from '../http/http-functio
 export interface AdminCall<B> extends HttpCall {
   /** The admin key id that signed the request, or that minted its staff token. */
   readonly kid: string;
-  /** Who acts, for the audit trail: the kid for a signed request, `token:<name>` for a staff token. */
+  /** Who acts, for the audit trail: the kid for a signed request, `token:<name>` or `idp:<name>` for a staff token. */
   readonly by: string;
+  /** A signed request acts as an admin; a staff token as its role (a viewer only reads). */
+  readonly role: AdminRole;
   readonly body: B;
 }
 
@@ -61,7 +63,7 @@ export function adminRoute<B>(options: { readonly body?: z.ZodType<B>; readonly 
       const path = signedPath(request);
       const caller = await identify({ request, body: raw, bodySha256Hex, path, nowMs: app.now(), ...(idempotencyKey === null ? {} : { idempotencyKey }) });
       if (write && caller.role === 'viewer') throw problems.forbiddenRole();
-      const run = (): Promise<HttpResponseInit> => options.handle(extendCall(call, { kid: caller.kid, by: caller.by, body: parseBody(options.body, raw) }));
+      const run = (): Promise<HttpResponseInit> => options.handle(extendCall(call, { kid: caller.kid, by: caller.by, role: caller.role, body: parseBody(options.body, raw) }));
       if (idempotencyKey === null) return run();
       return once({
         key: idempotencyKey,
@@ -87,16 +89,15 @@ interface AdminCaller {
  */
 function adminCaller(app: AppContext): (options: Parameters<CallerCheck>[0]) => Promise<AdminCaller> {
   const identify = identifyCaller({ app, access: 'admin' });
-  const ring = { keys: app.settings.signing.hmacKeys, adminKeyIds: app.settings.signing.adminKeyIds };
   return async (options) => {
     const { request } = options;
     const signed = (request.headers.get(SIGNATURE_HEADER) ?? '').trim() !== '';
     const bearer = bearerOf(request);
     if (!signed && bearer.kind !== 'absent') {
       if (bearer.kind === 'malformed') throw problems.adminTokenInvalid('malformed');
-      const token = await verifyAdminToken({ token: bearer.token, ring, nowMs: options.nowMs });
+      const token = await app.staffTokens.verify(bearer.token, options.nowMs);
       if (token.state === 'invalid') throw problems.adminTokenInvalid(token.reason);
-      return { kid: token.kid, by: `token:${token.name}`, role: token.role };
+      return { kid: token.kid, by: token.by, role: token.role };
     }
     const actor = await identify(options);
     if (actor.kind !== 'admin') throw new Error('adminRoute: an admin route let a non-admin through');

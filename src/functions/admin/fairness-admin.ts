@@ -7,6 +7,7 @@ import { PLAYER_ID } from '../../core/ingestion/envelope.js';
 import { httpFunction, json } from '../http/http-function.js';
 import { adminRoute } from './admin-route.js';
 import { adminQuarantineContext } from './quarantine-context.js';
+import { adminWhoAmI } from './whoami.js';
 import { adminKeepQuarantined, alreadyDecided } from './quarantine-keep.js';
 import { isDecided } from '../../core/fairness/audit.js';
 
@@ -181,4 +182,4 @@ export const adminReleaseQuarantined = httpFunction({
   }),
 });
 
-export const fairnessAdminFunctions = [adminPlayerFairness, adminBlockPlayer, adminUnblockPlayer, adminListQuarantine, adminReleaseQuarantined, adminQuarantineContext, adminKeepQuarantined] as const;
+export const fairnessAdminFunctions = [adminPlayerFairness, adminBlockPlayer, adminUnblockPlayer, adminListQuarantine, adminReleaseQuarantined, adminQuarantineContext, adminKeepQuarantined, adminWhoAmI] as const;

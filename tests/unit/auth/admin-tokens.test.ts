@@ -6,6 +6,7 @@ import { KeyRing } from '../../../src/core/config/key-ring.js';
 import { DEVELOPMENT_HMAC_KEY } from '../../../src/core/config/settings-key-rings.js';
 import { adminBlockPlayer, adminPlayerFairness } from '../../../src/functions/admin/fairness-admin.js';
 import { postSession } from '../../../src/functions/auth/sessions.js';
+import { adminWhoAmI } from '../../../src/functions/admin/whoami.js';
 import { parseAdminTokenArgs, parseTtl } from '../../../src/tools/admin-token-args.js';
 import { gatewayHarness, handlerOf, NOW_MS, signedRequest } from '../../support/gateway.js';
 
@@ -102,6 +103,14 @@ describe('admin routes with a staff token', () => {
     expect(session.status).toBe(201);
     const playerToken = String(session.json().token);
     expect((await read(playerToken)).json()).toMatchObject({ status: 401, type: 'urn:liveops:problem:token-invalid' });
+  });
+
+  it('GET /api/admin/whoami says who acts and with which role, for a token and for a signature', async () => {
+    const { app } = gatewayHarness(ENV);
+    const whoami = handlerOf(adminWhoAmI, app);
+    const viewer = await mint({ name: 'cm-bob', role: 'viewer' });
+    expect((await whoami(bearerRequest({ token: viewer, method: 'GET', path: '/api/admin/whoami', params: {} }))).json()).toEqual({ by: 'token:cm-bob', role: 'viewer' });
+    expect((await whoami(signedRequest({ method: 'GET', path: '/api/admin/whoami', body: '', kid: 'ops', key: OPS_KEY }))).json()).toEqual({ by: 'ops', role: 'admin' });
   });
 
   it('a signed request still works, and a signature wins over a bearer header', async () => {
